@@ -1,0 +1,263 @@
+#include "api/dispatcher.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "api/problem.h"
+#include "core/auth_service.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/log.h"
+
+namespace wf::api {
+
+namespace {
+
+std::string NewRequestId(std::string_view offered) {
+  bool ok = !offered.empty() && offered.size() <= 64;
+  for (char c : offered) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.');
+  }
+  if (ok) return std::string(offered);
+  return crypto::HexEncode(crypto::RandomBytes(8));
+}
+
+bool IsJsonContentType(std::string_view ct) {
+  size_t semi = ct.find(';');
+  std::string_view base = ct.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+}
+
+std::string Base64Decode(std::string_view in) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+  };
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    int v = val(c);
+    if (v < 0) return {};
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+// The credential a request carries. Bearer and X-API-Key everywhere; for
+// ingest routes also HTTP Basic (the key as password) and ?api_key=.
+std::string ExtractCredential(const RequestContext& ctx, AuthMode mode) {
+  std::string_view authz = ctx.request.Header("authorization");
+  auto starts_ci = [](std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  if (starts_ci(authz, "bearer ")) {
+    std::string_view t = authz.substr(7);
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    return std::string(t);
+  }
+  if (std::string_view k = ctx.request.Header("x-api-key"); !k.empty()) return std::string(k);
+  if (mode == AuthMode::kIngest) {
+    if (starts_ci(authz, "basic ")) {
+      std::string decoded = Base64Decode(authz.substr(6));
+      size_t colon = decoded.find(':');
+      if (colon != std::string::npos) {
+        std::string password = decoded.substr(colon + 1);
+        return password.empty() ? decoded.substr(0, colon) : password;
+      }
+    }
+    if (auto k = ctx.query.Get("api_key")) return *k;
+  }
+  return {};
+}
+
+}  // namespace
+
+namespace {
+std::optional<int64_t> ParsePositive(const std::string& s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+}  // namespace
+
+audit::Context RequestContext::Audit() const {
+  return audit::Context{principal ? principal->ActorString() : "anonymous", request_id,
+                        request.remote_address};
+}
+
+Status RequestContext::Require(auth::Permission permission) const {
+  if (!principal || !auth::Allows(*principal, permission)) {
+    return Status::PermissionDenied("your role does not allow this action");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> RequestContext::IdParam(const std::string& name) const {
+  auto it = params.find(name);
+  std::optional<int64_t> v;
+  if (it != params.end()) v = ParsePositive(it->second);
+  if (!v || *v <= 0) return Status::NotFound("no such object");
+  return *v;
+}
+
+Result<std::optional<int64_t>> RequestContext::TimeQuery(const char* key) const {
+  auto v = query.Get(key);
+  if (!v) return std::optional<int64_t>();
+  int64_t ms = 0;
+  if (ParseRfc3339(*v, &ms)) return std::optional<int64_t>(ms);
+  return Status::InvalidArgument(fmt::format("{} must be an RFC 3339 time such as 2026-11-23T09:00:00Z", key));
+}
+
+
+Result<int> RequestContext::LimitQuery(int def, int max) const {
+  auto v = query.Get("limit");
+  if (!v) return def;
+  auto n = ParsePositive(*v);
+  if (!n || *n < 1 || *n > max) {
+    return Status::InvalidArgument(fmt::format("limit must be a number from 1 to {}", max));
+  }
+  return static_cast<int>(*n);
+}
+
+Result<std::optional<int64_t>> RequestContext::CursorQuery() const {
+  auto v = query.Get("cursor");
+  if (!v) return std::optional<int64_t>();
+  auto n = ParsePositive(*v);
+  if (!n) return Status::InvalidArgument("cursor is not valid; pass next_cursor from the previous page");
+  return std::optional<int64_t>(*n);
+}
+
+void RespondJson(const Respond& respond, std::string json, int status) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(json);
+  respond(std::move(r));
+}
+
+void RespondError(const RequestContext& ctx, const Respond& respond, const Status& status) {
+  respond(ProblemFromStatus(status, ctx.request_id));
+}
+
+Dispatcher::Dispatcher(Router router, Services& services)
+    : router_(std::move(router)), services_(services) {}
+
+uint64_t Dispatcher::BodyLimit(const HttpRequest& req) const {
+  const Config& c = services_.config;
+  std::string_view p = req.path;
+  if (p.starts_with("/api/v1/ingest/") || p == "/api/alert" || p == "/api/v1/alert") {
+    return static_cast<uint64_t>(c.ingest_body_bytes);
+  }
+  if (p.ends_with("/attachments")) return static_cast<uint64_t>(c.attachment_body_bytes);
+  return static_cast<uint64_t>(c.api_body_bytes);
+}
+
+HttpResponse Dispatcher::Problem(const HttpRequest& req, int status, std::string_view title,
+                                 std::string_view detail) {
+  std::string id = NewRequestId(req.Header("x-request-id"));
+  HttpResponse r = api::Problem(status, title, detail, id);
+  r.headers.emplace_back("X-Request-Id", id);
+  log::Event(log::Level::kInfo, "http.access",
+             {{"method", req.method}, {"path", req.path}, {"status", status},
+              {"request_id", id}, {"remote_addr", req.remote_address}, {"detail", detail}});
+  return r;
+}
+
+void Dispatcher::Handle(HttpRequest request, Respond respond) {
+  auto started = std::chrono::steady_clock::now();
+  auto ctx = std::make_shared<RequestContext>(std::move(request), services_);
+  ctx->request_id = NewRequestId(ctx->request.Header("x-request-id"));
+
+  // Wrap the response: headers and the access log, once.
+  Respond finish = [ctx, respond = std::move(respond), started](HttpResponse r) {
+    r.headers.emplace_back("X-Request-Id", ctx->request_id);
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    log::Event(log::Level::kInfo, "http.access",
+               {{"method", ctx->request.method},
+                {"path", ctx->request.path},
+                {"status", r.status},
+                {"duration_ms", static_cast<double>(micros) / 1000.0},
+                {"bytes_in", static_cast<int64_t>(ctx->request.body.size())},
+                {"bytes_out", static_cast<int64_t>(r.body.size())},
+                {"request_id", ctx->request_id},
+                {"remote_addr", ctx->request.remote_address},
+                {"actor", ctx->principal ? ctx->principal->ActorString() : "-"}});
+    respond(std::move(r));
+  };
+
+  RouteMatch match = router_.Match(ctx->request.method, ctx->request.path);
+  if (!match.route) {
+    if (match.path_matched) {
+      return finish(api::Problem(405, "Method Not Allowed",
+                                 fmt::format("{} is not allowed on this path", ctx->request.method),
+                                 ctx->request_id));
+    }
+    return finish(api::Problem(404, "Not Found", "no such endpoint", ctx->request_id));
+  }
+  const Route& route = *match.route;
+  ctx->params = std::move(match.params);
+
+  if (!ctx->query.valid()) {
+    return finish(api::Problem(400, "Bad Request", "the query string has a bad %-escape or invalid UTF-8",
+                               ctx->request_id));
+  }
+  const std::string& m = ctx->request.method;
+  bool has_body_method = m == "POST" || m == "PUT" || m == "PATCH";
+  if (route.body == BodyKind::kJson && has_body_method && !ctx->request.body.empty() &&
+      !IsJsonContentType(ctx->request.Header("content-type"))) {
+    return finish(api::Problem(415, "Unsupported Media Type",
+                               "send the body as application/json", ctx->request_id));
+  }
+  if (route.auth != AuthMode::kNone) {
+    ctx->credential = ExtractCredential(*ctx, route.auth);
+    if (ctx->credential.empty()) {
+      return finish(api::Problem(401, "Unauthorized",
+                                 "credentials required: Authorization: Bearer <token or API key>",
+                                 ctx->request_id));
+    }
+    auto principal = services_.auth.Authenticate(ctx->credential);
+    if (!principal.ok()) {
+      if (principal.status().code() == StatusCode::kUnauthenticated) {
+        return finish(api::Problem(401, "Unauthorized", "invalid, expired or revoked credentials",
+                                   ctx->request_id));
+      }
+      return finish(ProblemFromStatus(principal.status(), ctx->request_id));
+    }
+    ctx->principal = std::move(*principal);
+  }
+  try {
+    route.handler(ctx, finish);
+  } catch (const std::exception& e) {
+    finish(ProblemFromStatus(Status::Internal(fmt::format("handler threw: {}", e.what())),
+                             ctx->request_id));
+  }
+}
+
+}  // namespace wf::api

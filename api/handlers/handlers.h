@@ -1,0 +1,19 @@
+// Route registration, one function per handler family. Handlers are plain
+// functions from request to response: they parse and validate input,
+// call a module service, and translate its result. They never touch SQLite.
+#pragma once
+
+#include "api/router.h"
+
+namespace wf::api {
+
+void RegisterHealthRoutes(Router& router);
+void RegisterAuthRoutes(Router& router);
+void RegisterAdminRoutes(Router& router);   // users, API keys, audit
+void RegisterIngestRoutes(Router& router);
+void RegisterAlertRoutes(Router& router);
+
+// Every route of the API, in one table.
+Router BuildRouter();
+
+}  // namespace wf::api

@@ -1,0 +1,118 @@
+#include "core/writer.h"
+
+#include <future>
+
+namespace wf {
+
+Writer::Writer(std::unique_ptr<db::Database> db, WriterOptions options)
+    : db_(std::move(db)), options_(options) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+Writer::~Writer() { Stop(); }
+
+Status Writer::Submit(Work work, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Unavailable("the server is shutting down");
+    if (queue_.size() >= options_.queue_capacity) {
+      ++stats_.rejected;
+      return Status::Unavailable("write queue is full; retry shortly");
+    }
+    queue_.push_back(Unit{std::move(work), std::move(done)});
+  }
+  cv_.notify_one();
+  return Status::Ok();
+}
+
+Status Writer::Run(Work work) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  WF_RETURN_IF_ERROR(
+      Submit(std::move(work), [promise](Status st) { promise->set_value(std::move(st)); }));
+  return future.get();
+}
+
+void Writer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mu_);
+  WriterStats s = stats_;
+  s.queue_depth = queue_.size();
+  return s;
+}
+
+void Writer::Loop() {
+  std::deque<Unit> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      // Group commit: give concurrent submitters a moment to join this batch,
+      // but never wait once the batch is full or we are stopping.
+      if (queue_.size() < options_.max_batch && options_.max_delay.count() > 0 && !stopping_) {
+        auto deadline = std::chrono::steady_clock::now() + options_.max_delay;
+        cv_.wait_until(lock, deadline,
+                       [this] { return stopping_ || queue_.size() >= options_.max_batch; });
+      }
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::RunBatch(std::deque<Unit>& batch) {
+  std::vector<Status> results(batch.size());
+  size_t failed = 0;
+  Status commit_status;
+  auto commit_start = std::chrono::steady_clock::now();
+  {
+    db::Transaction tx(*db_);
+    commit_status = tx.Begin();
+    if (commit_status.ok()) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        db::Savepoint sp(*db_);
+        Status st = sp.Begin();
+        if (st.ok()) {
+          try {
+            st = batch[i].work(*db_);
+          } catch (const std::exception& e) {
+            st = Status::Internal(std::string("write failed: ") + e.what());
+          }
+        }
+        if (st.ok()) st = sp.Release();
+        if (!st.ok()) ++failed;
+        results[i] = std::move(st);
+      }
+      commit_status = tx.Commit();
+    }
+  }
+  auto commit_time = std::chrono::steady_clock::now() - commit_start;
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.batches;
+    stats_.units += batch.size();
+    stats_.failed_units += failed;
+    if (!commit_status.ok()) ++stats_.failed_commits;
+  }
+  if (observer_) observer_(batch.size(), commit_time);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    batch[i].done(commit_status.ok() ? std::move(results[i]) : commit_status);
+  }
+}
+
+}  // namespace wf

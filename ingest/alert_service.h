@@ -1,0 +1,94 @@
+// AlertService: the alert queue. Ingests normalised alerts with
+// deduplication (SPEC 5), records every delivery, links observables, and
+// serves the queue's reads and triage updates.
+//
+// Ingest is accounted for by alert_deliveries rows in the same transaction
+// (no audit row per delivery); analyst changes write an audit record.
+// Thread safety: all methods may be called from any thread; callbacks run on
+// the writer thread (or inline when rejected before any write).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/read_pool.h"
+#include "core/writer.h"
+#include "ingest/alert.h"
+#include "ingest/alert_store.h"
+#include "observables/observable_store.h"
+
+namespace wf::ingest {
+
+struct AlertOptions {
+  int64_t dedup_window_ms = 24LL * 3600 * 1000;
+  bool store_raw_deliveries = false;
+};
+
+struct DeliveryMeta {
+  std::string remote_addr;
+  std::optional<int64_t> api_key_id;
+  std::string actor;           // "apikey:3:splunk", for observable links
+  std::string payload_sha256;  // of the whole body
+  int64_t bytes = 0;
+  std::string raw_body;        // kept only when store_raw_deliveries
+};
+
+struct IngestResult {
+  int64_t id = 0;
+  bool created = false;  // false: folded into an existing alert as a duplicate
+  int64_t occurrences = 1;
+  std::optional<int64_t> case_id;
+};
+
+struct AlertPage {
+  std::vector<Alert> alerts;
+  std::optional<int64_t> next_before_id;  // cursor for the next page
+};
+
+struct AlertDetail {
+  Alert alert;
+  std::vector<observables::ObservableRecord> observables;
+  int64_t deliveries = 0;
+};
+
+struct AlertPatch {
+  std::optional<AlertStatus> status;  // only new/ignored by hand
+  std::optional<Severity> severity;
+  std::optional<std::vector<std::string>> tags;
+};
+
+class AlertService {
+ public:
+  AlertService(Writer& writer, db::ReadPool& reads, const Clock& clock, AlertOptions options = {});
+
+  // All alerts of one delivery in one transaction: all stored, or none.
+  void Ingest(std::vector<NormalizedAlert> alerts, DeliveryMeta meta,
+              std::function<void(Result<std::vector<IngestResult>>)> done);
+
+  Result<AlertPage> List(AlertFilter filter);
+  Result<AlertDetail> Get(int64_t id);
+  // Triage by hand: status (new ↔ ignored; imported alerts are left to cases),
+  // severity, tags. Unprocessable for a status change the queue does not allow.
+  void Update(int64_t id, AlertPatch patch, const audit::Context& ctx,
+              std::function<void(Result<Alert>)> done);
+
+  const AlertOptions& options() const { return options_; }
+
+ private:
+  Writer& writer_;
+  db::ReadPool& reads_;
+  const Clock& clock_;
+  AlertOptions options_;
+};
+
+// Stores one normalised alert with deduplication; runs inside the caller's
+// transaction on the writer thread. Exposed for the bench seeder and tests.
+Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& alert,
+                                const DeliveryMeta& meta, const AlertOptions& options,
+                                int64_t now_ms);
+
+}  // namespace wf::ingest
