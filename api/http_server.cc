@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
-#include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <exception>
@@ -185,9 +185,9 @@ struct HttpServer::Impl {
   std::shared_ptr<Listener> listener;
   std::atomic<uint16_t> port{0};
 
-  std::mutex lifecycle_mutex;  // serialises Start, Stop and Wait
-  bool started = false;        // guarded by lifecycle_mutex
-  bool stopped = false;        // guarded by lifecycle_mutex
+  std::mutex lifecycle_mutex;        // serialises Start, Stop and Wait
+  bool started = false;              // guarded by lifecycle_mutex
+  bool stopped = false;              // guarded by lifecycle_mutex
   std::vector<std::thread> threads;  // guarded by lifecycle_mutex
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::unique_ptr<net::signal_set> signals;  // guarded by lifecycle_mutex
@@ -217,9 +217,9 @@ Status HttpServer::Impl::Start() {
   }
   WF_ASSIGN_OR_RETURN(const tcp::endpoint endpoint, ResolveEndpoint(options.host, options.port));
 
-  auto new_listener = std::make_shared<Listener>(
-      state->io_context, state->tls ? &*state->tls : nullptr, state->config,
-      options.max_connections);
+  auto new_listener =
+      std::make_shared<Listener>(state->io_context, state->tls ? &*state->tls : nullptr,
+                                 state->config, options.max_connections);
   WF_RETURN_IF_ERROR(new_listener->Listen(endpoint));
   listener = std::move(new_listener);
   port = listener->port();

@@ -31,14 +31,14 @@
 namespace wf::api {
 
 struct HttpServerOptions {
-  std::string host = "127.0.0.1";  // an IP address or a resolvable name
-  uint16_t port = 8080;            // 0 = ephemeral (tests)
-  int threads = 1;                 // I/O threads, at least 1
+  std::string host = "127.0.0.1";                   // an IP address or a resolvable name
+  uint16_t port = 8080;                             // 0 = ephemeral (tests)
+  int threads = 1;                                  // I/O threads, at least 1
   std::chrono::milliseconds header_timeout{10000};  // TLS handshake, then each request header
   std::chrono::milliseconds read_timeout{30000};    // each request body, each response write
   std::chrono::milliseconds idle_timeout{60000};    // keep-alive connection between requests
   size_t max_connections = 1024;                    // at least 1; see api/listener.h
-  std::string tls_cert_file, tls_key_file;  // both set → HTTPS; both empty → plain HTTP
+  std::string tls_cert_file, tls_key_file;          // both set → HTTPS; both empty → plain HTTP
 };
 
 class HttpServer {

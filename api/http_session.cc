@@ -1,5 +1,7 @@
 #include "api/http_session.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -8,6 +10,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cstdio>
+#include <ctime>
 #include <exception>
 #include <type_traits>
 #include <utility>
@@ -26,12 +30,12 @@ using tcp = net::ip::tcp;
 constexpr uint32_t kHeaderLimit = 16 * 1024;
 // Beast reads at most the free capacity of the buffer: 16 KiB reads instead of
 // the default 512 bytes nearly double throughput.
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = size_t{16} * 1024;
 // After a response that closes the connection, unread request bytes are
 // drained for a short while so that closing does not send a RST that could
 // destroy the response before the client has read it ("lingering close").
 constexpr std::chrono::seconds kLingerTimeout{2};
-constexpr size_t kLingerMaxBytes = 1024 * 1024;
+constexpr size_t kLingerMaxBytes = size_t{8} * 1024 * 1024;
 constexpr std::chrono::seconds kTlsShutdownTimeout{2};
 
 template <class Stream>
@@ -124,6 +128,30 @@ std::optional<std::string_view> TargetPath(std::string_view target_path) {
     return target_path;
   }
   return std::nullopt;
+}
+
+// The Date header (RFC 9110 6.6.1) as an IMF-fixdate, formatted by hand to
+// stay independent of the locale, and cached per thread for the second.
+const std::string& HttpDate() {
+  static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
+                                                       "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::array<char, 40> text{};
+    std::snprintf(text.data(), text.size(), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                  kDays.at(static_cast<size_t>(utc.tm_wday)), utc.tm_mday,
+                  kMonths.at(static_cast<size_t>(utc.tm_mon)), utc.tm_year + 1900, utc.tm_hour,
+                  utc.tm_min, utc.tm_sec);
+    cached = text.data();
+    cached_second = now;
+  }
+  return cached;
 }
 
 bool IsTokenChar(char c) {
@@ -461,12 +489,13 @@ void HttpSession<Stream>::OnReadError(beast::error_code ec) {
                                      "The request was not received in time.");
     }
     CloseNow();
-  } else if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
-    CloseNow();  // the client went away
-  } else if (IsHttpParseError(ec)) {
+  } else if (IsHttpParseError(ec) && ec != http::error::end_of_stream &&
+             ec != http::error::partial_message) {
     AnswerAndClose(400, "Bad Request", "The request is not valid HTTP/1.1: " + ec.message() + ".");
   } else {
-    CloseNow();  // a socket or TLS error, or operation_aborted
+    // The client went away (end of stream, possibly mid-request), a socket or
+    // TLS error, or operation_aborted.
+    CloseNow();
   }
 }
 
@@ -593,6 +622,12 @@ void HttpSession<Stream>::DoWrite(HttpResponse response) {
   response_.version(version_);
   response_.result(static_cast<unsigned>(response.status));
   response_.set(http::field::server, "watchfloor");
+  const bool handler_sets_date =
+      std::any_of(response.headers.begin(), response.headers.end(),
+                  [](const auto& header) { return beast::iequals(header.first, "date"); });
+  if (!handler_sets_date) {
+    response_.set(http::field::date, HttpDate());
+  }
   if (!response.content_type.empty()) {
     response_.set(http::field::content_type, response.content_type);
   }

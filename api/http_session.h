@@ -14,12 +14,24 @@
 //   4. RequestHandler::Handle(request, respond); `respond` may run on any
 //      thread, and posts the response onto the session's strand,
 //   5. write the response (read timeout), then loop or close.
-// Bad HTTP syntax, an undecodable path (bad percent escape, decoded NUL) →
-// 400. Every answer the session makes itself goes through
-// RequestHandler::Problem and closes the connection afterwards. A timeout
-// closes the connection without an answer (Beast's tcp_stream closes the
-// socket on expiry); if part of a request had arrived, it is still reported
-// to RequestHandler::Problem as 408 so that it is logged.
+// Response: status, Content-Type (if not empty), the handler's headers,
+// `Server: watchfloor`, `Date` (unless the handler set one), Content-Length
+// (none for 204/304, whose body is dropped; for HEAD the body is not sent),
+// and keep-alive unless the handler set `close` or the client asked to close.
+// A response with a status outside 200-599, a header name that is not an
+// HTTP token, a value containing CR, LF or NUL, or a framing header
+// (Content-Length, Transfer-Encoding, Connection) is never sent: it becomes a
+// 500 from RequestHandler::Problem, as does an exception thrown by Handle;
+// both close the connection. A second call of `respond` is ignored.
+// Bad HTTP syntax, any version but HTTP/1.0 and 1.1, or an undecodable path
+// (bad percent escape, decoded NUL) → 400. Every answer the session makes
+// itself goes through RequestHandler::Problem and closes the connection
+// afterwards. A timeout closes the connection without an answer (Beast's
+// tcp_stream closes the socket on expiry); if part of a request had arrived,
+// it is still reported to RequestHandler::Problem as 408 so that it is logged.
+// After a response that closes the connection, the session shuts down its
+// sending side and drains unread input for up to 2 s / 8 MiB, so that the
+// close does not reset the connection before the client has read the answer.
 //
 // Ownership: a session owns itself through shared_ptr (shared_from_this), kept
 // alive by its pending asynchronous operation or by the respond callback it
@@ -57,8 +69,8 @@ class SessionRegistry;
 
 // Settings shared by all sessions of one server.
 struct SessionConfig {
-  RequestHandler* handler = nullptr;     // non-null
-  SessionRegistry* registry = nullptr;   // non-null
+  RequestHandler* handler = nullptr;    // non-null
+  SessionRegistry* registry = nullptr;  // non-null
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds read_timeout{30000};  // body read and response write
   std::chrono::milliseconds idle_timeout{60000};  // between keep-alive requests
@@ -106,7 +118,7 @@ class SessionRegistry {
 
  private:
   mutable std::mutex mutex_;
-  bool closed_ = false;  // guarded by mutex_
+  bool closed_ = false;                                                  // guarded by mutex_
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;  // guarded by mutex_
 };
 
@@ -168,13 +180,13 @@ class HttpSession final : public Session {
   std::string remote_address_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  HttpRequest request_;              // the request being read
-  HttpRequest handled_context_;      // the handler's request without headers and body
-  unsigned version_ = 11;            // HTTP version of the current request
+  HttpRequest request_;          // the request being read
+  HttpRequest handled_context_;  // the handler's request without headers and body
+  unsigned version_ = 11;        // HTTP version of the current request
   bool client_keep_alive_ = true;
   bool head_request_ = false;
   bool close_after_write_ = false;
-  uint64_t request_seq_ = 0;         // identifies the request a respond callback answers
+  uint64_t request_seq_ = 0;  // identifies the request a respond callback answers
   Phase phase_ = Phase::kReading;
   size_t lingered_bytes_ = 0;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;

@@ -79,6 +79,32 @@ Result<std::optional<std::vector<std::string>>> JsonBody::StringArray(const char
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+Result<std::optional<std::vector<int64_t>>> JsonBody::IntArray(const char* key) const {
+  const rapidjson::Value* v = impl_->Find(key);
+  if (!v) return std::optional<std::vector<int64_t>>();
+  if (!v->IsArray()) return Status::InvalidArgument(fmt::format("{} must be an array of integers", key));
+  std::vector<int64_t> out;
+  for (const auto& e : v->GetArray()) {
+    if (!e.IsInt64()) return Status::InvalidArgument(fmt::format("{} must be an array of integers", key));
+    out.push_back(e.GetInt64());
+  }
+  return std::optional<std::vector<int64_t>>(std::move(out));
+}
+
+Result<std::optional<std::vector<JsonBody>>> JsonBody::ObjectArray(const char* key) const {
+  const rapidjson::Value* v = impl_->Find(key);
+  if (!v) return std::optional<std::vector<JsonBody>>();
+  if (!v->IsArray()) return Status::InvalidArgument(fmt::format("{} must be an array of objects", key));
+  std::vector<JsonBody> out;
+  for (const auto& e : v->GetArray()) {
+    if (!e.IsObject()) return Status::InvalidArgument(fmt::format("{} must be an array of objects", key));
+    auto impl = std::make_unique<Impl>();
+    impl->doc.CopyFrom(e, impl->doc.GetAllocator());
+    out.push_back(JsonBody(std::move(impl)));
+  }
+  return std::optional<std::vector<JsonBody>>(std::move(out));
+}
+
 Status JsonBody::OnlyKnownKeys(std::initializer_list<std::string_view> known) const {
   for (const auto& m : impl_->doc.GetObject()) {
     std::string_view name(m.name.GetString(), m.name.GetStringLength());

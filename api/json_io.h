@@ -30,6 +30,9 @@ class JsonBody {
   Result<std::optional<int64_t>> Int(const char* key) const;
   Result<std::optional<bool>> Bool(const char* key) const;
   Result<std::optional<std::vector<std::string>>> StringArray(const char* key) const;
+  Result<std::optional<std::vector<int64_t>>> IntArray(const char* key) const;
+  // An array of objects, each as its own JsonBody.
+  Result<std::optional<std::vector<JsonBody>>> ObjectArray(const char* key) const;
   // Unprocessable naming the first key not in `known` (catches typos such as "severty").
   Status OnlyKnownKeys(std::initializer_list<std::string_view> known) const;
 

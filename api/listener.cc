@@ -31,8 +31,8 @@ bool IsResourceExhaustion(const beast::error_code& ec) {
 
 }  // namespace
 
-Listener::Listener(net::io_context& io_context, net::ssl::context* tls,
-                   const SessionConfig& config, size_t max_connections)
+Listener::Listener(net::io_context& io_context, net::ssl::context* tls, const SessionConfig& config,
+                   size_t max_connections)
     : io_context_(io_context),
       tls_(tls),
       config_(config),

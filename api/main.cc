@@ -68,7 +68,11 @@ struct Local {
     WF_ASSIGN_OR_RETURN(auto db, wf::api::OpenAndMigrate(c.db_path));
     l->writer = std::make_unique<wf::Writer>(std::move(db));
     l->reads = std::make_unique<wf::db::ReadPool>(c.db_path);
-    l->auth = std::make_unique<wf::auth::AuthService>(*l->writer, *l->reads, l->clock);
+    wf::auth::AuthOptions ao;
+    ao.session_ttl_ms = c.session_ttl_seconds * 1000;
+    ao.password_cost.ops = static_cast<unsigned long long>(c.password_hash_ops);
+    ao.password_cost.mem_bytes = static_cast<size_t>(c.password_hash_memory_kib) * 1024;
+    l->auth = std::make_unique<wf::auth::AuthService>(*l->writer, *l->reads, l->clock, ao);
     const char* user = std::getenv("USER");
     l->ctx = {fmt::format("cli:{}", user ? user : "unknown"), "cli", "local"};
     return l;

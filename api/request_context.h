@@ -21,6 +21,7 @@ class Writer;
 namespace db { class ReadPool; }
 namespace auth { class AuthService; }
 namespace ingest { class AlertService; }
+namespace cases { class CaseService; }
 }  // namespace wf
 
 namespace wf::api {
@@ -33,6 +34,7 @@ struct Services {
   db::ReadPool& reads;
   auth::AuthService& auth;
   ingest::AlertService& alerts;
+  cases::CaseService& cases;
 };
 
 struct RequestContext {

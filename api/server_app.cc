@@ -15,6 +15,8 @@
 #include "core/migrations.h"
 #include "core/read_pool.h"
 #include "core/writer.h"
+#include "api/outbox_sender.h"
+#include "cases/case_service.h"
 #include "ingest/alert_service.h"
 
 namespace wf::api {
@@ -47,6 +49,8 @@ struct ServerApp::Impl {
   std::unique_ptr<db::ReadPool> reads;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<ingest::AlertService> alerts;
+  std::unique_ptr<cases::CaseService> cases;
+  std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<Services> services;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HttpServer> http;
@@ -76,13 +80,31 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   ao.password_cost.ops = static_cast<unsigned long long>(c.password_hash_ops);
   ao.password_cost.mem_bytes = static_cast<size_t>(c.password_hash_memory_kib) * 1024;
   impl->auth = std::make_unique<auth::AuthService>(*impl->writer, *impl->reads, *impl->clock, ao);
+  cases::CaseOptions co;
+  co.number_prefix = c.case_number_prefix;
+  auto l2 = ParseSeverity(c.l2_severity_floor);
+  auto l3 = ParseSeverity(c.l3_severity_floor);
+  if (!l2 || !l3) {
+    return Status::InvalidArgument("cases.l2_severity_floor and l3_severity_floor must be low, medium, high or critical");
+  }
+  co.l2_floor = *l2;
+  co.l3_floor = *l3;
+  co.attachments_dir = c.attachments_dir;
+  if (co.attachments_dir.empty()) {
+    co.attachments_dir = (std::filesystem::path(c.db_path).parent_path() / "attachments").string();
+  }
   ingest::AlertOptions alo;
   alo.dedup_window_ms = c.dedup_window_seconds * 1000;
   alo.store_raw_deliveries = c.store_raw_deliveries;
   impl->alerts =
-      std::make_unique<ingest::AlertService>(*impl->writer, *impl->reads, *impl->clock, alo);
+      std::make_unique<ingest::AlertService>(*impl->writer, *impl->reads, *impl->clock, alo, co);
+  impl->cases = std::make_unique<cases::CaseService>(*impl->writer, *impl->reads, *impl->clock, co);
+  OutboxOptions oo;
+  WF_ASSIGN_OR_RETURN(oo.urls, ParseWebhookUrls(c.webhook_urls));
+  impl->outbox = std::make_unique<OutboxSender>(oo, *impl->writer, *impl->reads, *impl->clock);
   impl->services = std::make_unique<Services>(Services{impl->config, *impl->clock, *impl->writer,
-                                                       *impl->reads, *impl->auth, *impl->alerts});
+                                                       *impl->reads, *impl->auth, *impl->alerts,
+                                                       *impl->cases});
   impl->dispatcher = std::make_unique<Dispatcher>(BuildRouter(), *impl->services);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
 }
@@ -101,6 +123,21 @@ Status ServerApp::Start() {
   o.tls_key_file = c.tls_key;
   impl_->http = std::make_unique<HttpServer>(o, *impl_->dispatcher);
   WF_RETURN_IF_ERROR(impl_->http->Start());
+  if (c.sla_check_interval_ms > 0) {
+    cases::CaseService* cs = impl_->cases.get();
+    impl_->http->RunEvery(std::chrono::milliseconds(c.sla_check_interval_ms), [cs] {
+      cs->RunSlaCheck([](Result<cases::SlaCheckResult> r) {
+        if (!r.ok()) {
+          log::Event(log::Level::kError, "sla.check_failed", {{"error", r.status().message()}});
+        } else if (r->ack_breaches + r->resolve_breaches > 0) {
+          log::Event(log::Level::kInfo, "sla.breaches",
+                     {{"ack", r->ack_breaches}, {"resolve", r->resolve_breaches},
+                      {"auto_escalations", r->auto_escalations}});
+        }
+      });
+    });
+  }
+  impl_->outbox->Start();
   log::Event(log::Level::kInfo, "server.started",
              {{"listen", fmt::format("{}:{}", o.host, impl_->http->port())},
               {"threads", o.threads},
@@ -119,12 +156,21 @@ void ServerApp::Stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   if (impl_->http) impl_->http->Stop();
+  if (impl_->outbox) impl_->outbox->Stop();
   // Writes already accepted are committed before the database closes.
   if (impl_->writer) impl_->writer->Stop();
   log::Event(log::Level::kInfo, "server.stopped", {});
 }
 
 const Config& ServerApp::config() const { return impl_->config; }
+
+Result<cases::SlaCheckResult> ServerApp::RunSlaCheck() {
+  std::promise<Result<cases::SlaCheckResult>> done;
+  impl_->cases->RunSlaCheck([&done](Result<cases::SlaCheckResult> r) { done.set_value(std::move(r)); });
+  return done.get_future().get();
+}
+
+int ServerApp::DeliverOutbox() { return impl_->outbox->DeliverDue(); }
 
 Status ServerApp::CreateUser(const std::string& login, const std::string& role,
                              const std::string& password) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "cases/case_service.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/sqlite.h"
@@ -33,6 +34,12 @@ class ServerApp {
   void Stop();
 
   const Config& config() const;
+
+  // Runs one SLA evaluation now and waits for it (the timer does the same
+  // every sla.check_interval_ms); for tests with an injected clock.
+  Result<cases::SlaCheckResult> RunSlaCheck();
+  // Delivers due notifications now; returns how many were delivered.
+  int DeliverOutbox();
 
   // Creates a user directly (actor "system"), as `watchfloor init` does for
   // the first admin; for bootstrap and tests.

@@ -36,7 +36,11 @@ Status ValidateName(std::string_view name) {
 
 AuthService::AuthService(Writer& writer, db::ReadPool& reads, const Clock& clock,
                          AuthOptions options)
-    : writer_(writer), reads_(reads), clock_(clock), options_(options) {}
+    : writer_(writer), reads_(reads), clock_(clock), options_(options) {
+  // Same cost as real hashes, of a random password nobody knows.
+  auto h = crypto::HashPassword(crypto::RandomToken("dummy"), options_.password_cost);
+  dummy_hash_ = h.ok() ? *h : std::string();
+}
 
 void AuthService::Login(const std::string& login, const std::string& password,
                         const audit::Context& ctx, std::function<void(Result<LoginResult>)> done) {
@@ -46,11 +50,12 @@ void AuthService::Login(const std::string& login, const std::string& password,
     auto lease = reads_.Acquire();
     if (!lease.ok()) return done(lease.status());
     auto found = GetUserForLogin(lease->db(), login);
-    if (found.ok() && !found->first.disabled && crypto::VerifyPassword(password, found->second)) {
-      user = found->first;
-    } else if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
-      return done(found.status());
-    }
+    if (!found.ok() && found.status().code() != StatusCode::kNotFound) return done(found.status());
+    // Always pay for one Argon2id verification, so the answer's timing does
+    // not tell an unknown or disabled login from a wrong password.
+    const std::string& hash = found.ok() ? found->second : dummy_hash_;
+    bool match = crypto::VerifyPassword(password, hash);
+    if (found.ok() && !found->first.disabled && match) user = found->first;
   }
   if (!user) {
     log::Event(log::Level::kWarn, "auth.login_failed",

@@ -88,6 +88,7 @@ class AuthService {
   db::ReadPool& reads_;
   const Clock& clock_;
   AuthOptions options_;
+  std::string dummy_hash_;  // verified against for unknown logins (constant timing)
 };
 
 }  // namespace wf::auth

@@ -204,7 +204,9 @@ Status RevokeApiKey(db::Database& db, int64_t id, int64_t now_ms) {
   if (!row) return Status::NotFound(fmt::format("no API key with id {}", id));
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kRevokeApiKeySql));
   st->BindAll(now_ms, id);
-  return st->Run();
+  WF_RETURN_IF_ERROR(st->Run());
+  if (db.Changes() == 0) return Status::FailedPrecondition(fmt::format("API key {} is already revoked", id));
+  return Status::Ok();
 }
 
 Result<ApiKey> LookupApiKey(db::Database& db, const std::string& key_hash) {

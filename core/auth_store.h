@@ -53,7 +53,8 @@ Status DeleteUserSessions(db::Database& db, int64_t user_id);
 
 Result<ApiKey> InsertApiKey(db::Database& db, const ApiKey& key, const std::string& key_hash);
 Result<std::vector<ApiKey>> ListApiKeys(db::Database& db);
-Status RevokeApiKey(db::Database& db, int64_t id, int64_t now_ms);  // NotFound
+// NotFound for an unknown id; FailedPrecondition when already revoked.
+Status RevokeApiKey(db::Database& db, int64_t id, int64_t now_ms);
 // An unrevoked key by the hash of its secret; Unauthenticated otherwise.
 Result<ApiKey> LookupApiKey(db::Database& db, const std::string& key_hash);
 

@@ -62,9 +62,10 @@ bool ParseRfc3339(std::string_view s, int64_t* epoch_ms) {
       !Digits(s, 17, 2, &sec)) {
     return false;
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
-    return false;
-  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mon < 1 || mon > 12 || day < 1 || hour > 23 || min > 59 || sec > 60) return false;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[mon - 1] + (mon == 2 && leap ? 1 : 0)) return false;
   size_t pos = 19;
   int ms = 0;
   if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {

@@ -66,6 +66,18 @@ const std::vector<Setting>& Settings() {
         &Config::password_hash_ops);
     i64("auth.password_hash_memory_kib", "Argon2id memory for new password hashes (min 8)",
         &Config::password_hash_memory_kib);
+    str("cases.number_prefix", nullptr, "case numbers look like PREFIX-2026-045",
+        &Config::case_number_prefix);
+    str("cases.l2_severity_floor", nullptr, "escalating to L2 raises severity to at least this",
+        &Config::l2_severity_floor);
+    str("cases.l3_severity_floor", nullptr, "escalating to L3 raises severity to at least this",
+        &Config::l3_severity_floor);
+    str("cases.attachments_dir", nullptr, "evidence store (default: attachments/ next to the database)",
+        &Config::attachments_dir);
+    i64("sla.check_interval_ms", "how often SLA breaches are looked for", &Config::sla_check_interval_ms);
+    str("notify.webhook_urls", nullptr,
+        "comma-separated http:// URLs that receive escalation, SLA breach and assignment notifications",
+        &Config::webhook_urls);
     str("log.level", nullptr, "debug, info, warn or error", &Config::log_level);
     return s;
   }();
@@ -94,8 +106,19 @@ const Setting* Find(const std::string& name) {
   return nullptr;
 }
 
+// Settings with a floor above zero (libsodium refuses cheaper Argon2id).
+int64_t MinimumOf(const Setting& s) {
+  std::string_view n = s.name;
+  if (n == "auth.password_hash_ops") return 1;
+  if (n == "auth.password_hash_memory_kib") return 8;
+  if (n == "writer.max_batch" || n == "writer.queue_capacity") return 1;
+  return 0;
+}
+
 Status SetInt(Config& c, const Setting& s, int64_t v) {
-  if (v < 0) return Status::InvalidArgument(fmt::format("{} must not be negative", s.name));
+  if (v < MinimumOf(s)) {
+    return Status::InvalidArgument(fmt::format("{} must be at least {}", s.name, MinimumOf(s)));
+  }
   if (s.i64) {
     c.*(s.i64) = v;
   } else {
@@ -161,23 +184,27 @@ Status ApplyTomlFile(Config& c, const std::string& path) {
     }
     for (const auto& [key, value] : *sub) {
       std::string name = fmt::format("{}.{}", section.str(), key.str());
+      std::string where = fmt::format("{}:{}", path, value.source().begin.line);
       const Setting* s = Find(name);
-      if (!s) return Status::InvalidArgument(fmt::format("{}: unknown setting '{}'", path, name));
-      Status st;
+      if (!s) return Status::InvalidArgument(fmt::format("{}: unknown setting '{}'", where, name));
       if (s->kind == Kind::kString) {
         auto v = value.value<std::string>();
-        if (!v) return Status::InvalidArgument(fmt::format("{}: {} must be a string", path, name));
+        if (!v || !value.is_string()) {
+          return Status::InvalidArgument(fmt::format("{}: {} must be a string", where, name));
+        }
         c.*(s->str) = *v;
       } else if (s->kind == Kind::kBool) {
-        auto v = value.value<bool>();
-        if (!v) return Status::InvalidArgument(fmt::format("{}: {} must be true or false", path, name));
-        c.*(s->flag) = *v;
+        if (!value.is_boolean()) {
+          return Status::InvalidArgument(fmt::format("{}: {} must be true or false", where, name));
+        }
+        c.*(s->flag) = *value.value<bool>();
       } else {
         auto v = value.value<int64_t>();
         if (!v || !value.is_integer()) {
-          return Status::InvalidArgument(fmt::format("{}: {} must be a whole number", path, name));
+          return Status::InvalidArgument(fmt::format("{}: {} must be a whole number", where, name));
         }
-        WF_RETURN_IF_ERROR(SetInt(c, *s, *v));
+        Status st = SetInt(c, *s, *v);
+        if (!st.ok()) return Status::InvalidArgument(fmt::format("{}: {}", where, st.message()));
       }
     }
   }

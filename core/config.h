@@ -45,6 +45,15 @@ struct Config {
   int64_t session_ttl_seconds = 12 * 3600;
   int64_t password_hash_ops = 2;            // Argon2id passes
   int64_t password_hash_memory_kib = 65536; // Argon2id memory
+  // [cases]
+  std::string case_number_prefix = "SOC";
+  std::string l2_severity_floor = "high";
+  std::string l3_severity_floor = "high";
+  std::string attachments_dir;  // empty: "attachments" next to the database
+  // [sla]
+  int64_t sla_check_interval_ms = 15000;
+  // [notify]
+  std::string webhook_urls;  // comma-separated http:// URLs
   // [log]
   std::string log_level = "info";
 };

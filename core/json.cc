@@ -81,6 +81,16 @@ void AppendString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+std::string StringArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    AppendString(out, items[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
 std::string Quote(std::string_view text) {
   std::string out;
   AppendString(out, text);

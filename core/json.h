@@ -18,6 +18,9 @@ std::string Quote(std::string_view text);
 std::string Object(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
 std::string Object(const std::vector<std::pair<std::string, std::string>>& fields);
 
+// ["a","b"]
+std::string StringArray(const std::vector<std::string>& items);
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 

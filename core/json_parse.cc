@@ -55,6 +55,16 @@ Status Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
   return Status::Ok();
 }
 
+std::vector<std::string> ParseStringArray(std::string_view text) {
+  std::vector<std::string> out;
+  rapidjson::Document doc;
+  if (!Parse(text, doc).ok() || !doc.IsArray()) return out;
+  for (const auto& v : doc.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
 std::string Serialize(const rapidjson::Value& value) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);

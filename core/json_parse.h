@@ -3,7 +3,9 @@
 // (*_json.cc, format parsers) only: domain headers never include RapidJSON.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -16,6 +18,10 @@ inline constexpr int kDefaultMaxDepth = 64;
 // InvalidArgument with a short reason (offset included) on malformed JSON,
 // invalid UTF-8, or nesting deeper than `max_depth`.
 Status Parse(std::string_view text, rapidjson::Document& doc, int max_depth = kDefaultMaxDepth);
+
+// The strings of a JSON array of strings (stored columns such as tags);
+// anything else gives an empty vector.
+std::vector<std::string> ParseStringArray(std::string_view text);
 
 // Serialises a value compactly.
 std::string Serialize(const rapidjson::Value& value);

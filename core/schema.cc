@@ -150,8 +150,167 @@ CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, description ON alerts BE
 END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+constexpr char kV2[] = R"sql(
+ALTER TABLE alerts ADD COLUMN resolved_at INTEGER;
+
+CREATE TABLE case_sequences (
+  year  INTEGER PRIMARY KEY,
+  last  INTEGER NOT NULL
+);
+
+CREATE TABLE cases (
+  id                INTEGER PRIMARY KEY,
+  number            TEXT NOT NULL UNIQUE,
+  year              INTEGER NOT NULL,
+  seq               INTEGER NOT NULL,
+  title             TEXT NOT NULL,
+  description       TEXT NOT NULL DEFAULT '',
+  severity          INTEGER NOT NULL,
+  tier              INTEGER NOT NULL DEFAULT 1,
+  status            TEXT NOT NULL DEFAULT 'open',
+  assignee_id       INTEGER REFERENCES users(id),
+  tlp               TEXT NOT NULL DEFAULT 'amber',
+  pap               TEXT NOT NULL DEFAULT 'amber',
+  tags              TEXT NOT NULL DEFAULT '[]',
+  template          TEXT,
+  created_by        TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  acknowledged_at   INTEGER,
+  resolved_at       INTEGER,
+  closed_at         INTEGER,
+  ack_due           INTEGER,
+  resolve_due       INTEGER,
+  ack_breached      INTEGER NOT NULL DEFAULT 0,
+  resolve_breached  INTEGER NOT NULL DEFAULT 0,
+  paused_at         INTEGER,
+  paused_ms         INTEGER NOT NULL DEFAULT 0,
+  resolution        TEXT,
+  root_cause        TEXT,
+  resolution_notes  TEXT,
+  feedback_rating   INTEGER,
+  feedback_comment  TEXT,
+  UNIQUE (year, seq)
+);
+CREATE INDEX cases_status ON cases(status, id);
+CREATE INDEX cases_tier ON cases(tier, id);
+CREATE INDEX cases_severity ON cases(severity, id);
+CREATE INDEX cases_assignee ON cases(assignee_id, id);
+CREATE INDEX cases_ack_due ON cases(ack_due) WHERE acknowledged_at IS NULL AND ack_breached = 0;
+CREATE INDEX cases_resolve_due ON cases(resolve_due) WHERE resolved_at IS NULL AND resolve_breached = 0;
+
+CREATE TABLE case_tags (
+  tag      TEXT NOT NULL,
+  case_id  INTEGER NOT NULL REFERENCES cases(id),
+  PRIMARY KEY (tag, case_id)
+) WITHOUT ROWID;
+
+CREATE TABLE case_events (
+  id       INTEGER PRIMARY KEY,
+  case_id  INTEGER NOT NULL REFERENCES cases(id),
+  time     INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  body     TEXT NOT NULL DEFAULT '',
+  details  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX case_events_case ON case_events(case_id, id);
+
+CREATE TABLE tasks (
+  id            INTEGER PRIMARY KEY,
+  case_id       INTEGER NOT NULL REFERENCES cases(id),
+  title         TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL DEFAULT 'waiting',
+  assignee_id   INTEGER REFERENCES users(id),
+  position      INTEGER NOT NULL,
+  due_at        INTEGER,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  completed_at  INTEGER
+);
+CREATE INDEX tasks_case ON tasks(case_id, position);
+
+CREATE TABLE task_logs (
+  id       INTEGER PRIMARY KEY,
+  task_id  INTEGER NOT NULL REFERENCES tasks(id),
+  case_id  INTEGER NOT NULL REFERENCES cases(id),
+  time     INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  body     TEXT NOT NULL
+);
+CREATE INDEX task_logs_task ON task_logs(task_id, id);
+
+CREATE TABLE attachments (
+  sha256        TEXT PRIMARY KEY,
+  size          INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE case_attachments (
+  id            INTEGER PRIMARY KEY,
+  case_id       INTEGER NOT NULL REFERENCES cases(id),
+  sha256        TEXT NOT NULL REFERENCES attachments(sha256),
+  filename      TEXT NOT NULL,
+  content_type  TEXT NOT NULL,
+  uploaded_by   TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE INDEX case_attachments_case ON case_attachments(case_id, id);
+CREATE INDEX case_attachments_sha ON case_attachments(sha256);
+
+CREATE TABLE sla_policies (
+  severity         INTEGER PRIMARY KEY,
+  ack_minutes      INTEGER NOT NULL,
+  resolve_minutes  INTEGER NOT NULL,
+  auto_escalate    INTEGER NOT NULL DEFAULT 0,
+  updated_at       INTEGER NOT NULL
+);
+INSERT INTO sla_policies (severity, ack_minutes, resolve_minutes, auto_escalate, updated_at) VALUES
+  (4, 15, 240, 0, 0), (3, 30, 480, 0, 0), (2, 240, 4320, 0, 0), (1, 1440, 10080, 0, 0);
+
+CREATE TABLE case_templates (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  description  TEXT NOT NULL DEFAULT '',
+  severity     INTEGER,
+  tags         TEXT NOT NULL DEFAULT '[]',
+  tasks        TEXT NOT NULL DEFAULT '[]',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  event            TEXT NOT NULL,
+  payload          TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  delivered_at     INTEGER,
+  last_error       TEXT
+);
+CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE delivered_at IS NULL;
+
+CREATE VIRTUAL TABLE cases_fts USING fts5(
+  title, description, content='cases', content_rowid='id', tokenize='unicode61');
+CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO cases_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+END;
+CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
+  INSERT INTO cases_fts(cases_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+END;
+CREATE TRIGGER cases_fts_update AFTER UPDATE OF title, description ON cases BEGIN
+  INSERT INTO cases_fts(cases_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+  INSERT INTO cases_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+END;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
+    {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
 }};
 
 }  // namespace

@@ -12,8 +12,14 @@ namespace {
 
 Status MapError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    // Only uniqueness means "already exists"; other constraints are rule violations.
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists(std::move(msg));
+    }
+    return Status::FailedPrecondition(std::move(msg));
+  }
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return Status::AlreadyExists(std::move(msg));
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return Status::Unavailable(std::move(msg));
     case SQLITE_FULL: return Status::ResourceExhausted(std::move(msg));
@@ -49,7 +55,9 @@ Statement& Statement::Bind(int index, double value) {
   return *this;
 }
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // A default string_view has a null data pointer, which SQLite would bind as NULL.
+  sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT,
+                      SQLITE_UTF8);
   return *this;
 }
 Statement& Statement::BindNull(int index) {
@@ -162,22 +170,25 @@ Result<Statement> Database::Prepare(std::string_view sql) {
 }
 
 Result<Statement*> Database::Cached(const char* sql) {
-  auto it = cache_.find(sql);
+  auto it = cache_.find(std::string_view(sql));
   if (it != cache_.end()) {
-    it->second->Reset();
-    return it->second.get();
+    it->second->stmt.Reset();
+    return &it->second->stmt;
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Error(rc, fmt::format("prepare '{}'", sql));
-  auto owned = std::make_unique<Statement>(db_, stmt, true);
-  Statement* out = owned.get();
-  cache_.emplace(sql, std::move(owned));
+  auto entry = std::make_unique<CachedStatement>();
+  entry->sql = sql;
+  entry->stmt = Statement(db_, stmt, true);
+  Statement* out = &entry->stmt;
+  std::string_view key = entry->sql;
+  cache_.emplace(key, std::move(entry));
   return out;
 }
 
 void Database::ResetCachedStatements() {
-  for (auto& [sql, stmt] : cache_) sqlite3_reset(stmt->raw());
+  for (auto& [sql, entry] : cache_) sqlite3_reset(entry->stmt.raw());
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

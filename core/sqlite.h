@@ -101,9 +101,9 @@ class Database {
   Status Exec(std::string_view sql);
   // A fresh statement owned by the caller.
   Result<Statement> Prepare(std::string_view sql);
-  // A statement prepared once per connection and kept; reset and ready. The
-  // returned reference is valid until the Database is destroyed; do not keep
-  // it across another Cached() call with the same SQL.
+  // A statement prepared once per connection (keyed by its text) and kept;
+  // reset and ready. The returned pointer is valid until the Database is
+  // destroyed; do not keep it across another Cached() call with the same SQL.
   Result<Statement*> Cached(const char* sql);
 
   // Resets every cached statement. A stepped statement that was never reset
@@ -132,7 +132,12 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+  // Keyed by the SQL text (the key views the entry's own copy).
+  struct CachedStatement {
+    std::string sql;
+    Statement stmt;
+  };
+  std::unordered_map<std::string_view, std::unique_ptr<CachedStatement>> cache_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit()

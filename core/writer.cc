@@ -80,6 +80,9 @@ void Writer::RunBatch(std::deque<Unit>& batch) {
   Status commit_status;
   auto commit_start = std::chrono::steady_clock::now();
   {
+    // A statement left on a row holds an old WAL snapshot, and BEGIN
+    // IMMEDIATE on a stale snapshot fails once anyone else has written.
+    db_->ResetCachedStatements();
     db::Transaction tx(*db_);
     commit_status = tx.Begin();
     if (commit_status.ok()) {
@@ -97,6 +100,7 @@ void Writer::RunBatch(std::deque<Unit>& batch) {
         if (!st.ok()) ++failed;
         results[i] = std::move(st);
       }
+      db_->ResetCachedStatements();
       commit_status = tx.Commit();
     }
   }

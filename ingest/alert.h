@@ -43,6 +43,9 @@ struct NormalizedAlert {
   // fingerprint. Empty: derived from source_ref, else rule and observables.
   std::string dedup_key;
   std::string raw_json;  // this alert's part of the payload, as JSON text
+  // The sender says the condition cleared (Grafana/Alertmanager "resolved"):
+  // it updates a live alert with the same fingerprint and never opens one.
+  bool resolved = false;
 };
 
 // A stored alert (SPEC 3).

@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/json_parse.h"
+#include "observables/observable_json.h"
 
 namespace wf::ingest {
 
@@ -109,23 +110,8 @@ std::string AlertDetailToJson(const AlertDetail& d) {
   w.Key("observables");
   w.StartArray();
   for (const auto& o : d.observables) {
-    w.StartObject();
-    w.Key("id");
-    w.Int64(o.id);
-    w.Key("type");
-    Str(w, observables::ObservableTypeName(o.type));
-    w.Key("value");
-    Str(w, o.value);
-    w.Key("ioc");
-    w.Bool(o.ioc);
-    w.Key("sighted");
-    w.Bool(o.sighted);
-    w.Key("tlp");
-    Str(w, o.tlp);
-    Raw(w, "tags", o.tags_json);
-    Time(w, "first_seen", o.first_seen);
-    Time(w, "last_seen", o.last_seen);
-    w.EndObject();
+    std::string text = observables::ObservableToJson(o);
+    w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
   }
   w.EndArray();
   Raw(w, "raw_first", d.alert.raw_first);
@@ -143,9 +129,13 @@ std::string IngestResultsToJson(const std::vector<IngestResult>& results) {
   for (const auto& r : results) {
     w.StartObject();
     w.Key("id");
-    w.Int64(r.id);
+    if (r.id) {
+      w.Int64(r.id);
+    } else {
+      w.Null();
+    }
     w.Key("status");
-    Str(w, r.created ? "created" : "duplicate");
+    Str(w, IngestOutcomeName(r.outcome));
     w.Key("occurrences");
     w.Int64(r.occurrences);
     w.Key("case");

@@ -1,11 +1,40 @@
 #include "ingest/alert_service.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/json.h"
 #include "ingest/fingerprint.h"
+#include "observables/observable_store.h"
 
 namespace wf::ingest {
+
+std::string_view IngestOutcomeName(IngestOutcome o) {
+  switch (o) {
+    case IngestOutcome::kCreated: return "created";
+    case IngestOutcome::kDuplicate: return "duplicate";
+    case IngestOutcome::kResolved: return "resolved";
+    case IngestOutcome::kSkipped: return "skipped";
+  }
+  return "created";
+}
+
+namespace {
+
+Status CaseEvent(db::Database& db, int64_t case_id, int64_t now, const std::string& actor,
+                 const char* kind, std::string body, std::string details) {
+  cases::CaseEvent e;
+  e.case_id = case_id;
+  e.time = now;
+  e.actor = actor;
+  e.kind = kind;
+  e.body = std::move(body);
+  e.details_json = std::move(details);
+  return cases::InsertEvent(db, e).status();
+}
+
+}  // namespace
 
 Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
                                 const DeliveryMeta& meta, const AlertOptions& options,
@@ -15,13 +44,41 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
   WF_ASSIGN_OR_RETURN(std::optional<Alert> existing, FindByFingerprint(db, fingerprint));
   const bool duplicate = existing && existing->status != AlertStatus::kIgnored &&
                          existing->last_seen >= now_ms - options.dedup_window_ms;
-  if (duplicate) {
+  if (n.resolved) {
+    // "Resolved" notifications update a live alert and never open one.
+    if (!duplicate) {
+      result.outcome = IngestOutcome::kSkipped;
+      result.created = false;
+      result.occurrences = 0;
+      return result;
+    }
+    result.id = existing->id;
+    result.outcome = IngestOutcome::kResolved;
+    result.created = false;
+    result.occurrences = existing->occurrences;
+    result.case_id = existing->case_id;
+    WF_RETURN_IF_ERROR(SetResolvedAt(db, existing->id, now_ms));
+    if (existing->case_id) {
+      WF_RETURN_IF_ERROR(CaseEvent(db, *existing->case_id, now_ms, meta.actor, "alert_resolved",
+                                   fmt::format("Alert #{} \"{}\" reported resolved by {}", existing->id,
+                                               existing->title, existing->source),
+                                   json::Object({{"alert_id", std::to_string(existing->id)}})));
+    }
+  } else if (duplicate) {
     result.id = existing->id;
     result.created = false;
+    result.outcome = IngestOutcome::kDuplicate;
     result.occurrences = existing->occurrences + 1;
     result.case_id = existing->case_id;
     WF_RETURN_IF_ERROR(RecordOccurrence(db, existing->id, now_ms, n.raw_json));
     WF_RETURN_IF_ERROR(AddTags(db, existing->id, n.tags, now_ms));
+    if (existing->case_id) {
+      WF_RETURN_IF_ERROR(CaseEvent(db, *existing->case_id, now_ms, meta.actor, "alert_refired",
+                                   fmt::format("Alert #{} \"{}\" fired again ({} occurrences)", existing->id,
+                                               existing->title, result.occurrences),
+                                   json::Object({{"alert_id", std::to_string(existing->id)},
+                                                 {"occurrences", std::to_string(result.occurrences)}})));
+    }
   } else {
     Alert a;
     a.fingerprint = fingerprint;
@@ -43,11 +100,17 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
     a.created_at = a.updated_at = now_ms;
     WF_ASSIGN_OR_RETURN(result.id, InsertAlert(db, a));
     result.created = true;
+    result.outcome = IngestOutcome::kCreated;
   }
   for (const AlertObservable& o : n.observables) {
     WF_ASSIGN_OR_RETURN(auto link, observables::UpsertAndLink(db, o.type, o.value, o.ioc, "alert",
                                                               result.id, meta.actor, now_ms));
-    (void)link;
+    // A new observable on an alert already in a case reaches the case too.
+    if (link.new_link && result.case_id) {
+      WF_RETURN_IF_ERROR(observables::UpsertAndLink(db, o.type, o.value, o.ioc, "case",
+                                                    *result.case_id, meta.actor, now_ms)
+                             .status());
+    }
   }
   DeliveryRecord d;
   d.alert_id = result.id;
@@ -62,8 +125,176 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
 }
 
 AlertService::AlertService(Writer& writer, db::ReadPool& reads, const Clock& clock,
-                           AlertOptions options)
-    : writer_(writer), reads_(reads), clock_(clock), options_(options) {}
+                           AlertOptions options, cases::CaseOptions case_options)
+    : writer_(writer), reads_(reads), clock_(clock), options_(options),
+      case_options_(std::move(case_options)) {}
+
+namespace {
+
+Result<int64_t> CaseIdFromRef(db::Database& db, const std::string& ref) {
+  bool digits = !ref.empty() && ref.size() <= 18 &&
+                std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; });
+  Result<cases::Case> c = digits ? cases::GetCase(db, std::stoll(ref)) : cases::GetCaseByNumber(db, ref);
+  if (!c.ok()) {
+    if (c.status().code() == StatusCode::kNotFound) {
+      return Status::Unprocessable(fmt::format("no case '{}'", ref.substr(0, 64)));
+    }
+    return c.status();
+  }
+  return c->id;
+}
+
+Status CheckNotImported(const Alert& a) {
+  if (a.status == AlertStatus::kImported) {
+    return Status::FailedPrecondition(
+        fmt::format("alert {} is already imported into case {}", a.id, a.case_id.value_or(0)));
+  }
+  return Status::Ok();
+}
+
+Result<cases::Case> PromoteTx(db::Database& db, int64_t id, const PromoteRequest& req,
+                              const cases::Actor& actor, const cases::CaseOptions& options,
+                              int64_t now) {
+  WF_ASSIGN_OR_RETURN(Alert a, GetAlert(db, id, false));
+  WF_RETURN_IF_ERROR(CheckNotImported(a));
+  cases::NewCase spec;
+  spec.title = req.title.value_or(a.title);
+  spec.description = a.description;
+  spec.severity = a.severity;
+  spec.tlp = a.tlp;
+  spec.pap = a.pap;
+  spec.tags = a.tags;
+  spec.template_name = req.template_name;
+  spec.assignee = req.assignee;
+  WF_ASSIGN_OR_RETURN(cases::Case c, cases::CreateCaseTx(db, spec, actor.ctx, options, now));
+  WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
+  WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));
+  WF_RETURN_IF_ERROR(CaseEvent(db, c.id, now, actor.ctx.actor, "alert_promoted",
+                               fmt::format("Promoted from alert #{} ({} / {})", a.id, a.source_kind, a.source),
+                               json::Object({{"alert_id", std::to_string(a.id)}})));
+  WF_RETURN_IF_ERROR(audit::Append(db, actor.ctx,
+                                   {"alert.promote", "alert", std::to_string(id),
+                                    json::Object({{"case", c.number}})},
+                                   now));
+  return cases::GetCase(db, c.id);
+}
+
+Result<cases::Case> MergeTx(db::Database& db, int64_t id, const std::string& case_ref,
+                            const cases::Actor& actor, int64_t now) {
+  WF_ASSIGN_OR_RETURN(Alert a, GetAlert(db, id, false));
+  WF_RETURN_IF_ERROR(CheckNotImported(a));
+  WF_ASSIGN_OR_RETURN(int64_t case_id, CaseIdFromRef(db, case_ref));
+  WF_ASSIGN_OR_RETURN(cases::Case c, cases::GetCase(db, case_id));
+  WF_RETURN_IF_ERROR(cases::CheckCanWork(actor.principal, c));
+  if (c.status == cases::CaseStatus::kClosed) {
+    return Status::FailedPrecondition(fmt::format("case {} is closed; reopen it first", c.number));
+  }
+  WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
+  WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));
+  WF_RETURN_IF_ERROR(CaseEvent(db, c.id, now, actor.ctx.actor, "alert_merged",
+                               fmt::format("Alert #{} \"{}\" merged ({} / {})", a.id, a.title, a.source_kind, a.source),
+                               json::Object({{"alert_id", std::to_string(a.id)}})));
+  WF_RETURN_IF_ERROR(audit::Append(db, actor.ctx,
+                                   {"alert.merge", "alert", std::to_string(id),
+                                    json::Object({{"case", c.number}})},
+                                   now));
+  return cases::GetCase(db, c.id);
+}
+
+Status IgnoreTx(db::Database& db, int64_t id, const cases::Actor& actor, int64_t now) {
+  WF_ASSIGN_OR_RETURN(Alert a, GetAlert(db, id, false));
+  WF_RETURN_IF_ERROR(CheckNotImported(a));
+  WF_RETURN_IF_ERROR(UpdateStatusAndSeverity(db, id, AlertStatus::kIgnored, a.severity, now));
+  return audit::Append(db, actor.ctx,
+                       {"alert.update", "alert", std::to_string(id),
+                        json::Object({{"status", fmt::format("{} -> ignored", AlertStatusName(a.status))}})},
+                       now);
+}
+
+}  // namespace
+
+void AlertService::Promote(int64_t id, PromoteRequest req, cases::Actor actor,
+                           std::function<void(Result<cases::Case>)> done) {
+  if (!auth::Allows(actor.principal, auth::Permission::kTriage)) {
+    return done(Status::PermissionDenied("your role does not triage alerts"));
+  }
+  if (req.assignee && *req.assignee != actor.principal.name &&
+      !auth::Allows(actor.principal, auth::Permission::kManageWorkflow)) {
+    return done(Status::PermissionDenied("only a manager assigns cases to others"));
+  }
+  const Clock* clock = &clock_;
+  cases::CaseOptions options = case_options_;
+  SubmitForResult<cases::Case>(
+      writer_,
+      [id, req = std::move(req), actor = std::move(actor), options, clock](db::Database& db) {
+        return PromoteTx(db, id, req, actor, options, clock->NowMs());
+      },
+      std::move(done));
+}
+
+void AlertService::Merge(int64_t id, std::string case_ref, cases::Actor actor,
+                         std::function<void(Result<cases::Case>)> done) {
+  if (!auth::Allows(actor.principal, auth::Permission::kTriage)) {
+    return done(Status::PermissionDenied("your role does not triage alerts"));
+  }
+  if (case_ref.empty()) return done(Status::Unprocessable("case is required: its id or number"));
+  const Clock* clock = &clock_;
+  SubmitForResult<cases::Case>(
+      writer_,
+      [id, case_ref = std::move(case_ref), actor = std::move(actor), clock](db::Database& db) {
+        return MergeTx(db, id, case_ref, actor, clock->NowMs());
+      },
+      std::move(done));
+}
+
+void AlertService::Bulk(BulkRequest req, cases::Actor actor,
+                        std::function<void(Result<std::vector<BulkItem>>)> done) {
+  if (!auth::Allows(actor.principal, auth::Permission::kTriage)) {
+    return done(Status::PermissionDenied("your role does not triage alerts"));
+  }
+  if (req.ids.empty() || req.ids.size() > 500) return done(Status::Unprocessable("ids must hold 1 to 500 alert ids"));
+  if (req.action != "ignore" && req.action != "promote" && req.action != "merge") {
+    return done(Status::Unprocessable("action must be ignore, promote or merge"));
+  }
+  if (req.action == "merge" && req.case_ref.empty()) {
+    return done(Status::Unprocessable("case is required to merge"));
+  }
+  const Clock* clock = &clock_;
+  cases::CaseOptions options = case_options_;
+  SubmitForResult<std::vector<BulkItem>>(
+      writer_,
+      [req = std::move(req), actor = std::move(actor), options,
+       clock](db::Database& db) -> Result<std::vector<BulkItem>> {
+        int64_t now = clock->NowMs();
+        std::vector<BulkItem> out;
+        for (int64_t id : req.ids) {
+          BulkItem item;
+          item.alert_id = id;
+          Status st;
+          if (req.action == "ignore") {
+            st = IgnoreTx(db, id, actor, now);
+            item.status = "ignored";
+          } else if (req.action == "promote") {
+            auto c = PromoteTx(db, id, PromoteRequest{req.template_name, std::nullopt, std::nullopt},
+                               actor, options, now);
+            st = c.status();
+            if (c.ok()) item.c = std::move(*c);
+            item.status = "imported";
+          } else {
+            auto c = MergeTx(db, id, req.case_ref, actor, now);
+            st = c.status();
+            if (c.ok()) item.c = std::move(*c);
+            item.status = "imported";
+          }
+          if (!st.ok()) {
+            return Status(st.code(), fmt::format("alert {}: {}", id, st.message()));
+          }
+          out.push_back(std::move(item));
+        }
+        return out;
+      },
+      std::move(done));
+}
 
 void AlertService::Ingest(std::vector<NormalizedAlert> alerts, DeliveryMeta meta,
                           std::function<void(Result<std::vector<IngestResult>>)> done) {

@@ -18,6 +18,7 @@
 #include "core/read_pool.h"
 #include "core/writer.h"
 #include "ingest/alert.h"
+#include "cases/case_service.h"
 #include "ingest/alert_store.h"
 #include "observables/observable_store.h"
 
@@ -37,9 +38,16 @@ struct DeliveryMeta {
   std::string raw_body;        // kept only when store_raw_deliveries
 };
 
+// What a delivery did: created an alert, folded into one (duplicate), marked
+// one resolved (the sender's "resolved" notification), or nothing (a
+// resolution for an alert we do not have: it opens nothing).
+enum class IngestOutcome { kCreated, kDuplicate, kResolved, kSkipped };
+std::string_view IngestOutcomeName(IngestOutcome o);  // "created", "duplicate", "resolved", "skipped"
+
 struct IngestResult {
-  int64_t id = 0;
+  int64_t id = 0;  // 0 when skipped
   bool created = false;  // false: folded into an existing alert as a duplicate
+  IngestOutcome outcome = IngestOutcome::kCreated;
   int64_t occurrences = 1;
   std::optional<int64_t> case_id;
 };
@@ -61,9 +69,29 @@ struct AlertPatch {
   std::optional<std::vector<std::string>> tags;
 };
 
+struct PromoteRequest {
+  std::string template_name;
+  std::optional<std::string> title;
+  std::optional<std::string> assignee;
+};
+
+struct BulkRequest {
+  std::vector<int64_t> ids;
+  std::string action;  // ignore | promote | merge
+  std::string case_ref;  // merge
+  std::string template_name;  // promote
+};
+
+struct BulkItem {
+  int64_t alert_id = 0;
+  std::string status;  // the alert's status afterwards
+  std::optional<cases::Case> c;
+};
+
 class AlertService {
  public:
-  AlertService(Writer& writer, db::ReadPool& reads, const Clock& clock, AlertOptions options = {});
+  AlertService(Writer& writer, db::ReadPool& reads, const Clock& clock, AlertOptions options = {},
+               cases::CaseOptions case_options = {});
 
   // All alerts of one delivery in one transaction: all stored, or none.
   void Ingest(std::vector<NormalizedAlert> alerts, DeliveryMeta meta,
@@ -76,6 +104,15 @@ class AlertService {
   void Update(int64_t id, AlertPatch patch, const audit::Context& ctx,
               std::function<void(Result<Alert>)> done);
 
+  // Promotes an alert to a new case (SPEC 5): title, description, severity,
+  // tags, TLP/PAP and every observable carried over; the alert becomes
+  // `imported`. FailedPrecondition (409) when it is already imported.
+  void Promote(int64_t id, PromoteRequest req, cases::Actor actor, std::function<void(Result<cases::Case>)> done);
+  // Adds an alert (and its observables) to an existing case.
+  void Merge(int64_t id, std::string case_ref, cases::Actor actor, std::function<void(Result<cases::Case>)> done);
+  // All-or-nothing triage of several alerts: ignore, promote (a case each) or merge.
+  void Bulk(BulkRequest req, cases::Actor actor, std::function<void(Result<std::vector<BulkItem>>)> done);
+
   const AlertOptions& options() const { return options_; }
 
  private:
@@ -83,6 +120,7 @@ class AlertService {
   db::ReadPool& reads_;
   const Clock& clock_;
   AlertOptions options_;
+  cases::CaseOptions case_options_;
 };
 
 // Stores one normalised alert with deduplication; runs inside the caller's

@@ -43,6 +43,10 @@ Status AddTags(db::Database& db, int64_t id, const std::vector<std::string>& tag
 Status SetTags(db::Database& db, int64_t id, const std::vector<std::string>& tags, int64_t now_ms);
 Status UpdateStatusAndSeverity(db::Database& db, int64_t id, AlertStatus status, Severity severity,
                                int64_t now_ms);
+// Marks the alert imported into `case_id`.
+Status SetImported(db::Database& db, int64_t id, int64_t case_id, int64_t now_ms);
+// Records that the sender reported the condition cleared.
+Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms);
 Status InsertDelivery(db::Database& db, const DeliveryRecord& delivery);
 
 Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw);  // NotFound

@@ -42,30 +42,13 @@ constexpr char kSetTagsSql[] = "UPDATE alerts SET tags = ?, updated_at = ? WHERE
 constexpr char kTagsOfSql[] = "SELECT tags FROM alerts WHERE id = ?";
 constexpr char kUpdateStatusSql[] =
     "UPDATE alerts SET status = ?, severity = ?, updated_at = ? WHERE id = ?";
+constexpr char kSetImportedSql[] =
+    "UPDATE alerts SET status = 'imported', case_id = ?, updated_at = ? WHERE id = ?";
+constexpr char kSetResolvedSql[] = "UPDATE alerts SET resolved_at = ?, updated_at = ? WHERE id = ?";
 constexpr char kInsertDeliverySql[] =
     "INSERT INTO alert_deliveries (alert_id, received_at, remote_addr, api_key_id, "
     "payload_sha256, bytes, raw) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr char kCountDeliveriesSql[] = "SELECT COUNT(*) FROM alert_deliveries WHERE alert_id = ?";
-
-std::string TagsToJson(const std::vector<std::string>& tags) {
-  std::string out = "[";
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (i) out.push_back(',');
-    json::AppendString(out, tags[i]);
-  }
-  out.push_back(']');
-  return out;
-}
-
-std::vector<std::string> TagsFromJson(const std::string& text) {
-  std::vector<std::string> out;
-  rapidjson::Document doc;
-  if (!json::Parse(text, doc).ok() || !doc.IsArray()) return out;
-  for (const auto& v : doc.GetArray()) {
-    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
-  }
-  return out;
-}
 
 Alert ReadAlert(const db::Statement& st) {
   Alert a;
@@ -86,7 +69,7 @@ Alert ReadAlert(const db::Statement& st) {
   a.first_seen = st.Int64(14);
   a.last_seen = st.Int64(15);
   a.event_time = st.OptInt64(16);
-  a.tags = TagsFromJson(st.Text(17));
+  a.tags = json::ParseStringArray(st.Text(17));
   a.created_at = st.Int64(18);
   a.updated_at = st.Int64(19);
   return a;
@@ -112,7 +95,7 @@ Result<int64_t> InsertAlert(db::Database& db, const Alert& a) {
   st->BindAll(a.fingerprint, a.source_kind, a.source, NonEmpty(a.source_ref), NonEmpty(a.rule_name),
               a.title, a.description, static_cast<int64_t>(a.severity), TlpName(a.tlp),
               PapName(a.pap), AlertStatusName(a.status), a.case_id, a.occurrences, a.first_seen,
-              a.last_seen, a.event_time, TagsToJson(a.tags), a.raw_first, a.raw_latest,
+              a.last_seen, a.event_time, json::StringArray(a.tags), a.raw_first, a.raw_latest,
               a.created_at, a.updated_at);
   WF_RETURN_IF_ERROR(st->Run());
   int64_t id = db.LastInsertRowId();
@@ -144,7 +127,7 @@ Status SetTags(db::Database& db, int64_t id, const std::vector<std::string>& tag
     WF_RETURN_IF_ERROR(ins->Run());
   }
   WF_ASSIGN_OR_RETURN(db::Statement * set, db.Cached(kSetTagsSql));
-  set->BindAll(TagsToJson(tags), now_ms, id);
+  set->BindAll(json::StringArray(tags), now_ms, id);
   return set->Run();
 }
 
@@ -156,7 +139,7 @@ Status AddTags(db::Database& db, int64_t id, const std::vector<std::string>& tag
     st->Bind(1, id);
     WF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::NotFound(fmt::format("no alert with id {}", id));
-    current = TagsFromJson(st->Text(0));
+    current = json::ParseStringArray(st->Text(0));
     st->Reset();
   }
   bool changed = false;
@@ -177,6 +160,18 @@ Status UpdateStatusAndSeverity(db::Database& db, int64_t id, AlertStatus status,
   WF_RETURN_IF_ERROR(st->Run());
   if (db.Changes() == 0) return Status::NotFound(fmt::format("no alert with id {}", id));
   return Status::Ok();
+}
+
+Status SetImported(db::Database& db, int64_t id, int64_t case_id, int64_t now_ms) {
+  WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kSetImportedSql));
+  st->BindAll(case_id, now_ms, id);
+  return st->Run();
+}
+
+Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms) {
+  WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kSetResolvedSql));
+  st->BindAll(now_ms, now_ms, id);
+  return st->Run();
 }
 
 Status InsertDelivery(db::Database& db, const DeliveryRecord& d) {

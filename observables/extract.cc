@@ -1,7 +1,9 @@
 #include "observables/extract.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <string>
 #include <unordered_set>
 #include <utility>
 
@@ -11,7 +13,7 @@
 namespace wf::observables {
 namespace {
 
-constexpr size_t npos = std::string_view::npos;
+constexpr size_t kNpos = std::string_view::npos;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -125,7 +127,8 @@ bool WordAt(std::string_view s, size_t pos, bool underscore_is_word = true) {
   return DecodeAt(s, pos, &code_point, &length) && IsWordCodePoint(code_point);
 }
 
-constexpr std::string_view kUrlSchemes[] = {"ftp", "ftps", "http", "https", "sftp", "ws", "wss"};
+constexpr auto kUrlSchemes =
+    std::to_array<std::string_view>({"ftp", "ftps", "http", "https", "sftp", "ws", "wss"});
 
 bool IsUrlByte(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -160,9 +163,9 @@ bool IsNameByte(char c) { return IsAlnum(c) || c == '.' || c == '-' || c == '_';
 // TLDs that are also common last segments of field paths (ECS, Wazuh,
 // ElastAlert's "field: value" bodies): "host.name", "rule.id", "user.email".
 bool IsFieldLikeTld(std::string_view tld) {
-  static constexpr std::string_view kFieldLike[] = {"company", "date", "email", "group", "host",
-                                                    "id",      "name", "network", "zone"};
-  return std::find(std::begin(kFieldLike), std::end(kFieldLike), tld) != std::end(kFieldLike);
+  static constexpr auto kFieldLike = std::to_array<std::string_view>(
+      {"company", "date", "email", "group", "host", "id", "name", "network", "zone"});
+  return std::find(kFieldLike.begin(), kFieldLike.end(), tld) != kFieldLike.end();
 }
 
 class Scanner {
@@ -172,6 +175,8 @@ class Scanner {
         refanged_(RefangWithOffsets(input)),
         text_(refanged_.text),
         mask_(text_.size(), 0) {}
+  Scanner(const Scanner&) = delete;  // text_ points into refanged_
+  Scanner& operator=(const Scanner&) = delete;
 
   std::vector<ExtractedObservable> Run() {
     // Order matters: each pass leaves a mask that the later ones respect.
@@ -205,7 +210,7 @@ class Scanner {
     }
   }
 
-  bool Masked(size_t begin, size_t end) const {
+  [[nodiscard]] bool Masked(size_t begin, size_t end) const {
     for (size_t i = begin; i < end; ++i) {
       if (mask_[i] != 0) {
         return true;
@@ -220,11 +225,11 @@ class Scanner {
     size_t from = 0;
     while (true) {
       const size_t separator = text_.find("://", from);
-      if (separator == npos) {
+      if (separator == kNpos) {
         return;
       }
       from = separator + 3;
-      size_t begin = npos;
+      size_t begin = kNpos;
       for (std::string_view scheme : kUrlSchemes) {
         if (separator >= scheme.size() &&
             EqualsIgnoreCase(text_.substr(separator - scheme.size(), scheme.size()), scheme) &&
@@ -233,7 +238,7 @@ class Scanner {
           break;
         }
       }
-      if (begin == npos) {
+      if (begin == kNpos) {
         continue;
       }
       size_t end = separator + 3;
@@ -241,6 +246,9 @@ class Scanner {
         ++end;
       }
       end = TrimUrlEnd(begin, end);
+      // Resume after the candidate even when it fails: rescanning the same
+      // run from each "://" inside it would make the work quadratic.
+      from = std::max(from, end);
       auto url = Normalize(ObservableType::kUrl, text_.substr(begin, end - begin));
       if (!url.ok()) {
         continue;
@@ -249,13 +257,12 @@ class Scanner {
       Add(begin, end, std::move(url).value());
       Mark(begin, end, kInUrl);
       AddUrlHost(separator + 3, end, canonical);
-      from = end;
     }
   }
 
   // Drops sentence punctuation and closing brackets that the URL did not open:
   // "(see http://a.com/x)." -> "http://a.com/x".
-  size_t TrimUrlEnd(size_t begin, size_t end) const {
+  [[nodiscard]] size_t TrimUrlEnd(size_t begin, size_t end) const {
     const std::string_view url = text_.substr(begin, end - begin);
     auto parens = std::count(url.begin(), url.end(), '(') - std::count(url.begin(), url.end(), ')');
     auto brackets =
@@ -280,42 +287,37 @@ class Scanner {
   // Adds the host of a URL found at [.., end) whose authority starts at
   // `authority_begin`, as a domain or an ip.
   void AddUrlHost(size_t authority_begin, size_t end, const std::string& canonical_url) {
-    const std::string_view authority =
-        text_.substr(authority_begin, end - authority_begin).substr(0, FindAuthorityEnd(authority_begin, end));
+    const std::string_view rest = text_.substr(authority_begin, end - authority_begin);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
     const size_t at = authority.rfind('@');
-    const size_t host_begin = authority_begin + (at == npos ? 0 : at + 1);
+    const size_t host_begin = authority_begin + (at == kNpos ? 0 : at + 1);
     size_t host_end = authority_begin + authority.size();
     const std::string_view host_port = text_.substr(host_begin, host_end - host_begin);
     if (!host_port.empty() && host_port.front() == '[') {
       const size_t close = host_port.find(']');
-      host_end = host_begin + (close == npos ? host_port.size() : close + 1);
-    } else if (const size_t colon = host_port.find(':'); colon != npos) {
+      host_end = host_begin + (close == kNpos ? host_port.size() : close + 1);
+    } else if (const size_t colon = host_port.find(':'); colon != kNpos) {
       host_end = host_begin + colon;
     }
     if (host_end <= host_begin) {
       return;
     }
     std::string_view host = UrlHost(canonical_url);
-    if (!host.empty() && host.front() == '[') {
+    if (host.size() > 2 && host.front() == '[') {
       host = host.substr(1, host.size() - 2);
     }
-    const bool is_ip =
-        host.find(':') != npos ||
-        std::all_of(host.begin(), host.end(), [](char c) { return IsDigit(c) || c == '.'; });
+    const bool is_ip = host.find(':') != kNpos || std::all_of(host.begin(), host.end(), [](char c) {
+                         return IsDigit(c) || c == '.';
+                       });
     if (is_ip) {
       if (auto ip = Normalize(ObservableType::kIp, host); ip.ok()) {
         Add(host_begin, host_end, std::move(ip).value());
       }
-    } else if (host.find('.') != npos) {
+    } else if (host.find('.') != kNpos) {
       if (auto domain = Normalize(ObservableType::kDomain, host); domain.ok()) {
         Add(host_begin, host_end, std::move(domain).value());
       }
     }
-  }
-
-  size_t FindAuthorityEnd(size_t authority_begin, size_t end) const {
-    const size_t found = text_.substr(authority_begin, end - authority_begin).find_first_of("/?#");
-    return found == npos ? end - authority_begin : found;
   }
 
   // --- ip ---
@@ -402,7 +404,7 @@ class Scanner {
   // --- mail ---
 
   void ScanMails() {
-    for (size_t at = text_.find('@'); at != npos; at = text_.find('@', at + 1)) {
+    for (size_t at = text_.find('@'); at != kNpos; at = text_.find('@', at + 1)) {
       if (mask_[at] != 0) {
         continue;
       }
@@ -433,7 +435,8 @@ class Scanner {
       if (!mail.ok()) {
         continue;
       }
-      const std::string_view domain = std::string_view(mail->value).substr(mail->value.rfind('@') + 1);
+      const std::string_view domain =
+          std::string_view(mail->value).substr(mail->value.rfind('@') + 1);
       if (!LooksLikePublicDomain(domain, /*strong_context=*/true)) {
         continue;
       }
@@ -480,7 +483,7 @@ class Scanner {
     }
     const std::string_view candidate = text_.substr(first, stop - first);
     const size_t last_dot = candidate.rfind('.');
-    if (last_dot == npos) {
+    if (last_dot == kNpos) {
       return;
     }
     // Cheap TLD check before the full normalisation.
@@ -502,7 +505,7 @@ class Scanner {
   }
 
   // "host.name: ws01", "\"user.id\": 5", "rule.id=5710" (but not "evil.host:8080").
-  bool IsKeyContext(size_t pos) const {
+  [[nodiscard]] bool IsKeyContext(size_t pos) const {
     if (pos < text_.size() && (text_[pos] == '"' || text_[pos] == '\'')) {
       ++pos;
     }
@@ -544,7 +547,7 @@ class Scanner {
     const std::string_view candidate = text_.substr(begin, length);
     if (!std::all_of(candidate.begin(), candidate.end(), IsHex) ||
         std::all_of(candidate.begin(), candidate.end(), IsDigit) ||
-        candidate.find_first_not_of(candidate.front()) == npos) {
+        candidate.find_first_not_of(candidate.front()) == kNpos) {
       return;
     }
     // '_' separates here: "sample_<sha256>.bin".
@@ -595,8 +598,9 @@ class Scanner {
       }
       const size_t source_begin = refanged_.source_begin[match.begin];
       const size_t source_end = refanged_.source_end[match.end - 1];
-      out.push_back(ExtractedObservable{std::move(match.observable),
-                                        std::string(input_.substr(source_begin, source_end - source_begin))});
+      out.push_back(
+          ExtractedObservable{std::move(match.observable),
+                              std::string(input_.substr(source_begin, source_end - source_begin))});
     }
     return out;
   }

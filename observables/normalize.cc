@@ -1,6 +1,7 @@
 #include "observables/normalize.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -18,7 +19,8 @@ namespace {
 // --- Tables ----------------------------------------------------------------
 // Sorted (checked at compile time) for binary search. Lowercase ASCII.
 
-constexpr std::string_view kKnownTlds[] = {
+// clang-format off
+constexpr auto kKnownTlds = std::to_array<std::string_view>({
     "ac", "academy", "accountant", "ad", "ae", "aero", "af", "ag", "agency", "ai", "al", "am",
     "ao", "app", "aq", "ar", "arpa", "art", "as", "asia", "at", "au", "autos", "aw", "ax", "az",
     "ba", "bank", "bb", "bd", "be", "beauty", "berlin", "best", "bet", "bf", "bg", "bh", "bi",
@@ -52,9 +54,9 @@ constexpr std::string_view kKnownTlds[] = {
     "university", "uno", "us", "uy", "uz", "va", "vc", "ve", "ventures", "vg", "vi", "vip", "vn",
     "vote", "vu", "wang", "webcam", "website", "wf", "wiki", "win", "work", "world", "ws", "xin",
     "xxx", "xyz", "yachts", "ye", "yt", "za", "zip", "zm", "zone", "zw",
-};
+});
 
-constexpr std::string_view kFileExtensions[] = {
+constexpr auto kFileExtensions = std::to_array<std::string_view>({
     "7z", "ace", "apk", "application", "appx", "arj", "asp", "aspx", "avi", "bak", "bash", "bat",
     "bin", "bmp", "bz2", "c", "cab", "cer", "cfg", "chm", "class", "cmd", "conf", "cpl", "cpp",
     "crt", "crx", "cs", "csr", "css", "csv", "dat", "db", "deb", "der", "dll", "dmg", "dmp",
@@ -70,17 +72,19 @@ constexpr std::string_view kFileExtensions[] = {
     "tgz", "tif", "tiff", "tmp", "toml", "ts", "tsv", "txt", "url", "vbe", "vbs", "vhd", "vhdx",
     "vsix", "war", "wav", "webp", "whl", "wsf", "wsh", "xhtml", "xlam", "xll", "xls", "xlsb",
     "xlsm", "xlsx", "xml", "xpi", "xz", "yaml", "yml", "zip", "zsh",
-};
+});
+// clang-format on
 
-constexpr std::string_view kAmbiguousTlds[] = {"md", "mov", "one", "ps", "py", "sh", "zip"};
+constexpr auto kAmbiguousTlds =
+    std::to_array<std::string_view>({"md", "mov", "one", "ps", "py", "sh", "zip"});
 
-static_assert(std::is_sorted(std::begin(kKnownTlds), std::end(kKnownTlds)));
-static_assert(std::is_sorted(std::begin(kFileExtensions), std::end(kFileExtensions)));
-static_assert(std::is_sorted(std::begin(kAmbiguousTlds), std::end(kAmbiguousTlds)));
+static_assert(std::is_sorted(kKnownTlds.begin(), kKnownTlds.end()));
+static_assert(std::is_sorted(kFileExtensions.begin(), kFileExtensions.end()));
+static_assert(std::is_sorted(kAmbiguousTlds.begin(), kAmbiguousTlds.end()));
 
 template <size_t N>
-bool InTable(const std::string_view (&table)[N], std::string_view key) {
-  return std::binary_search(std::begin(table), std::end(table), key);
+bool InTable(const std::array<std::string_view, N>& table, std::string_view key) {
+  return std::binary_search(table.begin(), table.end(), key);
 }
 
 // --- ASCII and UTF-8 helpers ---------------------------------------------------
@@ -244,11 +248,11 @@ std::optional<Ipv4Bytes> ParseIpv4(std::string_view s, std::string_view* reason)
     if (length == 0) {
       return fail("IPv4 address needs exactly four octets");
     }
-    if (length > 3 || value > 255) {
-      return fail("IPv4 octets must be between 0 and 255");
-    }
     if (length > 1 && s[start] == '0') {
       return fail("IPv4 octets must not have leading zeros (010 reads as octal)");
+    }
+    if (length > 3 || value > 255) {
+      return fail("IPv4 octets must be between 0 and 255");
     }
     out[part] = static_cast<uint8_t>(value);
   }
@@ -276,11 +280,10 @@ std::optional<Ipv6Bytes> ParseIpv6(std::string_view s) {
       return std::nullopt;
     }
   }
-  char buffer[46];
-  std::memcpy(buffer, s.data(), s.size());
-  buffer[s.size()] = '\0';
+  std::array<char, 46> buffer{};
+  std::memcpy(buffer.data(), s.data(), s.size());
   Ipv6Bytes out{};
-  if (inet_pton(AF_INET6, buffer, out.data()) != 1) {
+  if (inet_pton(AF_INET6, buffer.data(), out.data()) != 1) {
     return std::nullopt;
   }
   return out;
@@ -310,7 +313,7 @@ std::string FormatIpv6(const Ipv6Bytes& a) {
   if (IsIpv4Mapped(a)) {
     return "::ffff:" + FormatIpv4(&a[12]);
   }
-  uint32_t groups[8];
+  std::array<uint32_t, 8> groups{};
   for (size_t i = 0; i < 8; ++i) {
     groups[i] = (static_cast<uint32_t>(a[2 * i]) << 8) | a[2 * i + 1];
   }
@@ -334,7 +337,7 @@ std::string FormatIpv6(const Ipv6Bytes& a) {
   if (best_length < 2) {
     best_start = 8;
   }
-  static constexpr char kHexDigits[] = "0123456789abcdef";
+  constexpr std::string_view kHexDigits = "0123456789abcdef";
   std::string out;
   for (size_t i = 0; i < 8; ++i) {
     if (i == best_start) {
@@ -358,19 +361,19 @@ std::string FormatIpv6(const Ipv6Bytes& a) {
 }
 
 bool IsInternalIpv4(const uint8_t* b) {
-  return b[0] == 0 ||                                    // 0.0.0.0/8 "this network"
-         b[0] == 10 ||                                   // 10.0.0.0/8
-         (b[0] == 100 && (b[1] & 0xC0) == 64) ||         // 100.64.0.0/10 CGNAT
-         b[0] == 127 ||                                  // loopback
-         (b[0] == 169 && b[1] == 254) ||                 // link-local
-         (b[0] == 172 && (b[1] & 0xF0) == 16) ||         // 172.16.0.0/12
-         (b[0] == 192 && b[1] == 0 && b[2] == 0) ||      // IETF protocol assignments
-         (b[0] == 192 && b[1] == 0 && b[2] == 2) ||      // TEST-NET-1
-         (b[0] == 192 && b[1] == 168) ||                 // 192.168.0.0/16
-         (b[0] == 198 && (b[1] & 0xFE) == 18) ||         // benchmarking
-         (b[0] == 198 && b[1] == 51 && b[2] == 100) ||   // TEST-NET-2
-         (b[0] == 203 && b[1] == 0 && b[2] == 113) ||    // TEST-NET-3
-         b[0] >= 224;                                    // multicast, reserved, broadcast
+  return b[0] == 0 ||                                   // 0.0.0.0/8 "this network"
+         b[0] == 10 ||                                  // 10.0.0.0/8
+         (b[0] == 100 && (b[1] & 0xC0) == 64) ||        // 100.64.0.0/10 CGNAT
+         b[0] == 127 ||                                 // loopback
+         (b[0] == 169 && b[1] == 254) ||                // link-local
+         (b[0] == 172 && (b[1] & 0xF0) == 16) ||        // 172.16.0.0/12
+         (b[0] == 192 && b[1] == 0 && b[2] == 0) ||     // IETF protocol assignments
+         (b[0] == 192 && b[1] == 0 && b[2] == 2) ||     // TEST-NET-1
+         (b[0] == 192 && b[1] == 168) ||                // 192.168.0.0/16
+         (b[0] == 198 && (b[1] & 0xFE) == 18) ||        // benchmarking
+         (b[0] == 198 && b[1] == 51 && b[2] == 100) ||  // TEST-NET-2
+         (b[0] == 203 && b[1] == 0 && b[2] == 113) ||   // TEST-NET-3
+         b[0] >= 224;                                   // multicast, reserved, broadcast
 }
 
 bool IsInternalIpv6(const Ipv6Bytes& a) {
@@ -378,7 +381,8 @@ bool IsInternalIpv6(const Ipv6Bytes& a) {
     return IsInternalIpv4(&a[12]);
   }
   const bool nat64_prefix = a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B;
-  if (nat64_prefix && std::all_of(a.begin() + 4, a.begin() + 12, [](uint8_t b) { return b == 0; })) {
+  if (nat64_prefix &&
+      std::all_of(a.begin() + 4, a.begin() + 12, [](uint8_t b) { return b == 0; })) {
     return IsInternalIpv4(&a[12]);  // 64:ff9b::/96 well-known NAT64
   }
   if (nat64_prefix && a[4] == 0x00 && a[5] == 0x01) {
@@ -399,7 +403,7 @@ bool IsInternalIpv6(const Ipv6Bytes& a) {
   if (a[0] == 0x3F && a[1] == 0xFF && (a[2] & 0xF0) == 0) {
     return true;  // 3fff::/20 documentation
   }
-  return (a[0] & 0xFE) == 0xFC ||                  // fc00::/7 unique local
+  return (a[0] & 0xFE) == 0xFC ||                    // fc00::/7 unique local
          (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||  // fe80::/10 link-local
          (a[0] == 0xFE && (a[1] & 0xC0) == 0xC0) ||  // fec0::/10 old site-local
          a[0] == 0xFF;                               // ff00::/8 multicast
@@ -437,7 +441,9 @@ wf::Result<NormalizedObservable> NormalizeIp(std::string_view s) {
 // value in reasons ("domain", "URL host", ...).
 wf::Result<std::string> CanonicalDomain(std::string_view s, bool allow_single_label,
                                         std::string_view what) {
-  auto fail = [&](std::string_view why) { return Reject(std::string(what) + " " + std::string(why)); };
+  auto fail = [&](std::string_view why) {
+    return Reject(std::string(what) + " " + std::string(why));
+  };
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0x80) {
       return fail(
@@ -580,7 +586,8 @@ wf::Result<NormalizedObservable> NormalizeUrl(std::string_view s) {
     if (raw_host.empty()) {
       return Reject("URL has no host");
     }
-    if (std::all_of(raw_host.begin(), raw_host.end(), [](char c) { return IsDigit(c) || c == '.'; })) {
+    if (std::all_of(raw_host.begin(), raw_host.end(),
+                    [](char c) { return IsDigit(c) || c == '.'; })) {
       // Browsers read any all-numeric host as an IPv4 address.
       std::string_view reason;
       const auto v4 = ParseIpv4(raw_host, &reason);
@@ -590,13 +597,12 @@ wf::Result<NormalizedObservable> NormalizeUrl(std::string_view s) {
       host = FormatIpv4(v4->data());
       internal = IsInternalIpv4(v4->data());
     } else {
-      const size_t last_dot = raw_host.rfind('.');
-      const std::string_view last_label =
-          last_dot == std::string_view::npos ? raw_host : raw_host.substr(last_dot + 1);
-      if (StartsWithIgnoreCase(last_label, "0x") && AllOf(last_label.substr(2), IsHex)) {
+      WF_ASSIGN_OR_RETURN(host, CanonicalDomain(raw_host, /*allow_single_label=*/true, "URL host"));
+      // Browsers also read a last label such as "0x7f000001" as an address.
+      const std::string_view last_label = std::string_view(host).substr(host.rfind('.') + 1);
+      if (last_label.substr(0, 2) == "0x" && AllOf(last_label.substr(2), IsHex)) {
         return Reject("URL host looks like a hexadecimal IP address; give it as a dotted quad");
       }
-      WF_ASSIGN_OR_RETURN(host, CanonicalDomain(raw_host, /*allow_single_label=*/true, "URL host"));
     }
   }
 
@@ -675,10 +681,18 @@ wf::Result<NormalizedObservable> NormalizeHash(std::string_view s) {
   }
   HashKind kind = HashKind::kNone;
   switch (s.size()) {
-    case 32: kind = HashKind::kMd5; break;
-    case 40: kind = HashKind::kSha1; break;
-    case 64: kind = HashKind::kSha256; break;
-    case 128: kind = HashKind::kSha512; break;
+    case 32:
+      kind = HashKind::kMd5;
+      break;
+    case 40:
+      kind = HashKind::kSha1;
+      break;
+    case 64:
+      kind = HashKind::kSha256;
+      break;
+    case 128:
+      kind = HashKind::kSha512;
+      break;
     default:
       return Reject("hash must be 32, 40, 64 or 128 hex digits (md5, sha1, sha256, sha512)");
   }
@@ -960,11 +974,16 @@ wf::Result<NormalizedObservable> DetectAndNormalize(std::string_view raw) {
 
 std::string_view HashKindName(HashKind kind) {
   switch (kind) {
-    case HashKind::kNone: return "none";
-    case HashKind::kMd5: return "md5";
-    case HashKind::kSha1: return "sha1";
-    case HashKind::kSha256: return "sha256";
-    case HashKind::kSha512: return "sha512";
+    case HashKind::kNone:
+      return "none";
+    case HashKind::kMd5:
+      return "md5";
+    case HashKind::kSha1:
+      return "sha1";
+    case HashKind::kSha256:
+      return "sha256";
+    case HashKind::kSha512:
+      return "sha512";
   }
   return "none";
 }

@@ -17,7 +17,21 @@ constexpr char kListForObjectSql[] =
     "FROM observable_links l JOIN observables o ON o.id = l.observable_id "
     "WHERE l.object_type = ? AND l.object_id = ? ORDER BY o.type, o.value";
 
+constexpr char kCopyLinksSql[] =
+    "INSERT OR IGNORE INTO observable_links (observable_id, object_type, object_id, created_at, "
+    "created_by) SELECT observable_id, ?, ?, ?, ? FROM observable_links "
+    "WHERE object_type = ? AND object_id = ?";
+
 }  // namespace
+
+Result<int64_t> CopyLinks(db::Database& db, std::string_view from_type, int64_t from_id,
+                          std::string_view to_type, int64_t to_id, std::string_view created_by,
+                          int64_t now_ms) {
+  WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kCopyLinksSql));
+  st->BindAll(to_type, to_id, now_ms, created_by, from_type, from_id);
+  WF_RETURN_IF_ERROR(st->Run());
+  return db.Changes();
+}
 
 Result<LinkResult> UpsertAndLink(db::Database& db, ObservableType type, std::string_view value,
                                  bool ioc, std::string_view object_type, int64_t object_id,

@@ -39,6 +39,12 @@ Result<LinkResult> UpsertAndLink(db::Database& db, ObservableType type, std::str
                                  bool ioc, std::string_view object_type, int64_t object_id,
                                  std::string_view created_by, int64_t now_ms);
 
+// Links every observable of one object to another (alert → case on promote
+// and merge); returns how many links were new.
+Result<int64_t> CopyLinks(db::Database& db, std::string_view from_type, int64_t from_id,
+                          std::string_view to_type, int64_t to_id, std::string_view created_by,
+                          int64_t now_ms);
+
 // Observables linked to one object, ordered by type then value.
 Result<std::vector<ObservableRecord>> ListForObject(db::Database& db, std::string_view object_type,
                                                     int64_t object_id);

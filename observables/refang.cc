@@ -1,5 +1,6 @@
 #include "observables/refang.h"
 
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <utility>
@@ -16,28 +17,32 @@ struct Pattern {
   bool eat_spaces;  // "a [dot] b" -> "a.b"
 };
 
-constexpr Pattern kPatterns[] = {
-    {"[.]", ".", false, true},        {"(.)", ".", false, true},
-    {"{.}", ".", false, true},        {"[dot]", ".", false, true},
-    {"(dot)", ".", false, true},      {"{dot}", ".", false, true},
-    {"[ dot ]", ".", false, true},    {"( dot )", ".", false, true},
-    {"{ dot }", ".", false, true},    {"[at]", "@", false, true},
-    {"(at)", "@", false, true},       {"{at}", "@", false, true},
-    {"[ at ]", "@", false, true},     {"( at )", "@", false, true},
-    {"{ at }", "@", false, true},     {"[@]", "@", false, true},
-    {"(@)", "@", false, true},        {"{@}", "@", false, true},
-    {"[:]", ":", false, false},       {"[://]", "://", false, false},
-    {"hxxp:", "http:", true, false},  {"hxxps:", "https:", true, false},
+constexpr auto kPatterns = std::to_array<Pattern>({
+    {"[.]", ".", false, true},       {"(.)", ".", false, true},
+    {"{.}", ".", false, true},       {"[dot]", ".", false, true},
+    {"(dot)", ".", false, true},     {"{dot}", ".", false, true},
+    {"[ dot ]", ".", false, true},   {"( dot )", ".", false, true},
+    {"{ dot }", ".", false, true},   {"[at]", "@", false, true},
+    {"(at)", "@", false, true},      {"{at}", "@", false, true},
+    {"[ at ]", "@", false, true},    {"( at )", "@", false, true},
+    {"{ at }", "@", false, true},    {"[@]", "@", false, true},
+    {"(@)", "@", false, true},       {"{@}", "@", false, true},
+    {"[:]", ":", false, false},      {"[://]", "://", false, false},
+    {"hxxp:", "http:", true, false}, {"hxxps:", "https:", true, false},
     {"fxp:", "ftp:", true, false},
-};
+});
 
 bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-char ToLowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The input bytes an output byte stands for, half-open.
+struct SourceRange {
+  uint32_t begin;
+  uint32_t end;
+};
 
 // Every pattern ends in one of these; other bytes skip the pattern search.
 bool CanEndPattern(char c) { return c == ']' || c == ')' || c == '}' || c == ':'; }
@@ -61,7 +66,7 @@ class Refanger {
     next_ = 0;
     while (next_ < input_.size()) {
       const size_t at = next_++;
-      Push(input_[at], static_cast<uint32_t>(at), static_cast<uint32_t>(at + 1));
+      Push(input_[at], SourceRange{static_cast<uint32_t>(at), static_cast<uint32_t>(at + 1)});
     }
   }
 
@@ -70,7 +75,7 @@ class Refanger {
   std::vector<uint32_t> TakeEnd() { return std::move(end_); }
 
  private:
-  bool TailMatches(std::string_view pattern) const {
+  [[nodiscard]] bool TailMatches(std::string_view pattern) const {
     if (out_.size() < pattern.size()) {
       return false;
     }
@@ -91,11 +96,11 @@ class Refanger {
     }
   }
 
-  void Push(char c, uint32_t source_begin, uint32_t source_end) {
+  void Push(char c, SourceRange source) {
     out_.push_back(c);
     if (track_) {
-      begin_.push_back(source_begin);
-      end_.push_back(source_end);
+      begin_.push_back(source.begin);
+      end_.push_back(source.end);
     }
     if (!CanEndPattern(c)) {
       return;
@@ -108,8 +113,7 @@ class Refanger {
       if (pattern.word_start && start > 0 && IsAsciiAlnum(out_[start - 1])) {
         continue;
       }
-      uint32_t range_begin = track_ ? begin_[start] : 0;
-      uint32_t range_end = track_ ? end_.back() : 0;
+      SourceRange range{track_ ? begin_[start] : 0, track_ ? end_.back() : 0};
       // "example [dot] com": one space on each side between two words goes
       // with the separator. Only the input can supply the space after.
       if (pattern.eat_spaces && start >= 2 && out_[start - 1] == ' ' &&
@@ -117,14 +121,13 @@ class Refanger {
           IsAsciiAlnum(input_[next_ + 1])) {
         start -= 1;
         if (track_) {
-          range_begin = begin_[start];
-          range_end = static_cast<uint32_t>(next_ + 1);
+          range = SourceRange{begin_[start], static_cast<uint32_t>(next_ + 1)};
         }
         next_ += 1;
       }
       Truncate(start);
       for (char r : pattern.to) {
-        Push(r, range_begin, range_end);
+        Push(r, range);
       }
       return;
     }

@@ -42,6 +42,7 @@ Router BuildRouter() {
   RegisterAdminRoutes(r);
   RegisterIngestRoutes(r);
   RegisterAlertRoutes(r);
+  RegisterCaseRoutes(r);
   return r;
 }
 

@@ -6,7 +6,7 @@
 #include "core/crypto.h"
 #include "ingest/alert_json.h"
 #include "ingest/alert_service.h"
-#include "ingest/formats/generic.h"
+#include "ingest/formats/registry.h"
 
 namespace wf::api {
 
@@ -27,19 +27,13 @@ void Ingest(ContextPtr ctx, Respond respond) {
   if (Status st = ctx->Require(auth::Permission::kPostAlerts); !st.ok()) {
     return RespondError(*ctx, respond, st);
   }
-  const std::string& format = ctx->params["format"];
-  if (format != "generic") {
-    return RespondError(*ctx, respond,
-                        Status::NotFound(fmt::format("ingest format '{}' is not supported; "
-                                                     "supported: generic", format.substr(0, 64))));
-  }
   if (!IsJson(ctx->request.Header("content-type"))) {
     HttpResponse r = Problem(415, "Unsupported Media Type", "send the alert as application/json",
                              ctx->request_id);
     return respond(std::move(r));
   }
-  auto alerts = ingest::ParseGeneric(ctx->request.body);
-  if (!alerts.ok()) return RespondError(*ctx, respond, alerts.status());
+  auto parsed = ingest::ParseBody(ctx->params["format"], ctx->request.body);
+  if (!parsed.ok()) return RespondError(*ctx, respond, parsed.status());
   ingest::DeliveryMeta meta;
   meta.remote_addr = ctx->request.remote_address;
   meta.api_key_id = ctx->principal->kind == auth::Principal::Kind::kApiKey
@@ -50,7 +44,7 @@ void Ingest(ContextPtr ctx, Respond respond) {
   meta.bytes = static_cast<int64_t>(ctx->request.body.size());
   if (ctx->services.alerts.options().store_raw_deliveries) meta.raw_body = ctx->request.body;
   ctx->services.alerts.Ingest(
-      std::move(*alerts), std::move(meta),
+      std::move(parsed->alerts), std::move(meta),
       [ctx, respond](Result<std::vector<ingest::IngestResult>> r) {
         if (!r.ok()) return RespondError(*ctx, respond, r.status());
         bool all_new = true;

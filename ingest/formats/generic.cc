@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/json_parse.h"
+#include "ingest/formats/format.h"
 #include "observables/normalize.h"
 
 namespace wf::ingest {
@@ -234,6 +235,15 @@ class ItemParser {
 Result<std::vector<NormalizedAlert>> ParseGeneric(std::string_view body) {
   rapidjson::Document doc;
   WF_RETURN_IF_ERROR(json::Parse(body, doc));
+  return ParseGenericValue(doc);
+}
+
+bool DetectGeneric(const rapidjson::Value& root) {
+  const Value& first = root.IsArray() && !root.Empty() ? root[0] : root;
+  return first.IsObject() && first.HasMember("title") && first.HasMember("source");
+}
+
+Result<std::vector<NormalizedAlert>> ParseGenericValue(const rapidjson::Value& doc) {
   std::vector<NormalizedAlert> out;
   if (doc.IsArray()) {
     if (doc.Empty()) return Status::Unprocessable("the array holds no alerts");

@@ -4,7 +4,6 @@
 #include "core/audit.h"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <set>
 #include <string>
@@ -149,8 +148,7 @@ TEST_CASE("Audit: Verify accepts an intact chain and names its head", "[core]") 
   CHECK(v.head_hash == StoredRecords(tmp.path()).back().hash);
 }
 
-TEST_CASE("Audit: an append rolled back with its transaction leaves the chain intact",
-          "[core]") {
+TEST_CASE("Audit: an append rolled back with its transaction leaves the chain intact", "[core]") {
   TempDb tmp;
   auto db = OpenMigratedDb(tmp.path());
   AppendOne(*db, {"user:alice", "r1", "local"}, {"user.create", "user", "1", "{}"}, 1);
@@ -287,19 +285,18 @@ std::vector<int64_t> Seqs(db::Database& db, const Query& q) {
   return out;
 }
 
-TEST_CASE("Audit: List filters by actor, action, object, time and cursor, newest first",
-          "[core]") {
+TEST_CASE("Audit: List filters by actor, action, object, time and cursor, newest first", "[core]") {
   TempDb tmp;
   auto db = OpenMigratedDb(tmp.path());
   const Context alice{"user:alice", "r", "local"};
   const Context bob{"user:bob", "r", "local"};
   const Context system{"system", "r", "local"};
-  AppendOne(*db, alice, {"user.create", "user", "1", "{}"}, 1000);    // 1
+  AppendOne(*db, alice, {"user.create", "user", "1", "{}"}, 1000);       // 1
   AppendOne(*db, alice, {"apikey.create", "api_key", "1", "{}"}, 2000);  // 2
-  AppendOne(*db, bob, {"user.update", "user", "1", "{}"}, 3000);      // 3
-  AppendOne(*db, system, {"user.create", "user", "2", "{}"}, 4000);   // 4
-  AppendOne(*db, bob, {"user.update", "user", "2", "{}"}, 5000);      // 5
-  AppendOne(*db, alice, {"auth.login", "user", "1", "{}"}, 6000);     // 6
+  AppendOne(*db, bob, {"user.update", "user", "1", "{}"}, 3000);         // 3
+  AppendOne(*db, system, {"user.create", "user", "2", "{}"}, 4000);      // 4
+  AppendOne(*db, bob, {"user.update", "user", "2", "{}"}, 5000);         // 5
+  AppendOne(*db, alice, {"auth.login", "user", "1", "{}"}, 6000);        // 6
   auto reader = OpenDb(tmp.path());
 
   struct Case {
@@ -317,12 +314,14 @@ TEST_CASE("Audit: List filters by actor, action, object, time and cursor, newest
       {"action", q([](Query& x) { x.action = "user.create"; }), {4, 1}},
       {"actor", q([](Query& x) { x.actor = "user:bob"; }), {5, 3}},
       {"object type", q([](Query& x) { x.object_type = "user"; }), {6, 5, 4, 3, 1}},
-      {"object type and id", q([](Query& x) {
+      {"object type and id",
+       q([](Query& x) {
          x.object_type = "user";
          x.object_id = "1";
        }),
        {6, 3, 1}},
-      {"action and object", q([](Query& x) {
+      {"action and object",
+       q([](Query& x) {
          x.action = "user.update";
          x.object_type = "user";
          x.object_id = "2";
@@ -330,18 +329,21 @@ TEST_CASE("Audit: List filters by actor, action, object, time and cursor, newest
        {5}},
       {"since (inclusive)", q([](Query& x) { x.since = 3000; }), {6, 5, 4, 3}},
       {"until (exclusive)", q([](Query& x) { x.until = 3000; }), {2, 1}},
-      {"since and until", q([](Query& x) {
+      {"since and until",
+       q([](Query& x) {
          x.since = 2000;
          x.until = 5000;
        }),
        {4, 3, 2}},
       {"before_seq", q([](Query& x) { x.before_seq = 4; }), {3, 2, 1}},
-      {"actor and before_seq", q([](Query& x) {
+      {"actor and before_seq",
+       q([](Query& x) {
          x.actor = "user:alice";
          x.before_seq = 6;
        }),
        {2, 1}},
-      {"every filter at once", q([](Query& x) {
+      {"every filter at once",
+       q([](Query& x) {
          x.actor = "user:bob";
          x.action = "user.update";
          x.object_type = "user";

@@ -3,9 +3,8 @@
 // second connection.
 #include "core/sqlite.h"
 
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -175,7 +174,7 @@ TEST_CASE("Statement: a blob with NUL bytes round-trips byte for byte", "[core]"
   CHECK(QueryText(*check, "SELECT b FROM v") == bytes);
 }
 
-TEST_CASE("Statement: an empty string_view binds an empty text, not NULL", "[core][!mayfail]") {
+TEST_CASE("Statement: an empty string_view binds an empty text, not NULL", "[core]") {
   // Bug report: sqlite3_bind_text64 binds NULL when given a null pointer, and
   // a default-constructed std::string_view has data() == nullptr.
   TempDb tmp;
@@ -330,7 +329,7 @@ TEST_CASE("Database: Cached() returns the same statement reset and unbound each 
 }
 
 TEST_CASE("Database: Cached() tells statements apart by their text, not their address",
-          "[core][!mayfail]") {
+          "[core]") {
   // Bug report: the cache is keyed by the `const char*` value, so SQL built in
   // a reused buffer (or a std::string's c_str()) gets a stale statement.
   TempDb tmp;
@@ -373,7 +372,7 @@ TEST_CASE("Database: a UNIQUE or PRIMARY KEY violation answers AlreadyExists and
 }
 
 TEST_CASE("Database: NOT NULL and foreign-key violations are not reported as AlreadyExists",
-          "[core][!mayfail]") {
+          "[core]") {
   // Bug report: MapError maps every SQLITE_CONSTRAINT to AlreadyExists (409
   // "already exists"), including NOT NULL, CHECK, FOREIGN KEY and RAISE(ABORT).
   TempDb tmp;
@@ -383,9 +382,9 @@ TEST_CASE("Database: NOT NULL and foreign-key violations are not reported as Alr
                    "note TEXT NOT NULL, n INTEGER CHECK (n > 0))")
               .ok());
   const std::array<const char*, 3> bad = {
-      "INSERT INTO child (parent_id, note, n) VALUES (42, 'x', 1)",    // foreign key
+      "INSERT INTO child (parent_id, note, n) VALUES (42, 'x', 1)",     // foreign key
       "INSERT INTO child (parent_id, note, n) VALUES (NULL, NULL, 1)",  // not null
-      "INSERT INTO child (parent_id, note, n) VALUES (NULL, 'x', 0)",  // check
+      "INSERT INTO child (parent_id, note, n) VALUES (NULL, 'x', 0)",   // check
   };
   for (const char* sql : bad) {
     INFO(sql);
@@ -432,8 +431,7 @@ TEST_CASE("Database: SQL metacharacters in bound values are stored verbatim and 
   CHECK(find->Int64(0) == 1);
 }
 
-TEST_CASE("Database: BackupTo writes a database with the same rows, replacing the file",
-          "[core]") {
+TEST_CASE("Database: BackupTo writes a database with the same rows, replacing the file", "[core]") {
   TempDb tmp;
   auto db = OpenDb(tmp.path());
   REQUIRE(db->Exec(kCreateItemsSql).ok());
@@ -457,7 +455,8 @@ TEST_CASE("Database: BackupTo writes a database with the same rows, replacing th
   auto copy = OpenDb(dest);
   CHECK(QueryInt(*copy, "SELECT COUNT(*) FROM items") == 500);
   CHECK(QueryInt(*copy, "SELECT SUM(id) FROM items") == 500 * 501 / 2);
-  CHECK(QueryText(*copy, "SELECT group_concat(name, ',') FROM (SELECT name FROM items ORDER BY id)") ==
+  CHECK(QueryText(*copy,
+                  "SELECT group_concat(name, ',') FROM (SELECT name FROM items ORDER BY id)") ==
         QueryText(*db, "SELECT group_concat(name, ',') FROM (SELECT name FROM items ORDER BY id)"));
   CHECK(QueryInt(*copy, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'stale'") == 0);
   auto integrity = copy->IntegrityCheck();
@@ -503,7 +502,8 @@ TEST_CASE("Migrate: a fresh database is brought to the newest schema, once", "[c
   CHECK(QueryInt(*check, "PRAGMA user_version") == LatestSchemaVersion());
   for (const char* table : {"users", "sessions", "api_keys", "audit_log"}) {
     INFO(table);
-    auto find = check->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    auto find =
+        check->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
     REQUIRE(find.ok());
     find->Bind(1, table);
     REQUIRE(find->Step().ok());
@@ -598,11 +598,9 @@ TEST_CASE("ReadPool: a returned connection is reused and is read-only", "[core]"
   CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{1});
 }
 
-TEST_CASE("ReadPool: a pooled connection sees writes committed after its last read",
-          "[core][!mayfail]") {
-  // Bug report: a cached statement left on a row keeps its read transaction
-  // (and WAL snapshot) open after the lease returns to the pool, so later
-  // reads on that connection see stale data and checkpoints cannot complete.
+TEST_CASE("ReadPool: a pooled connection sees writes committed after its last read", "[core]") {
+  // A cached statement left on a row keeps its read transaction (and WAL
+  // snapshot) open; the pool must reset it when the lease comes back.
   TempDb tmp;
   auto writer = OpenDb(tmp.path());
   REQUIRE(writer->Exec(kCreateItemsSql).ok());

@@ -7,6 +7,7 @@
 // assertions are not thread-safe). Test-only.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -15,8 +16,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <catch2/catch.hpp>
 
 #include "core/migrations.h"
 #include "core/sqlite.h"

@@ -3,9 +3,8 @@
 // they saw, and the test thread asserts after Stop() has joined the writer.
 #include "core/writer.h"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
 #include <latch>
@@ -371,9 +370,11 @@ TEST_CASE("Writer: destroying the writer completes every accepted unit", "[core]
   auto writer = MakeWriter(tmp);
   std::atomic<int> done_ok{0};
   for (int64_t id = 1; id <= 50; ++id) {
-    REQUIRE(writer->Submit(InsertWork(id), [&](Status st) {
-                    if (st.ok()) done_ok.fetch_add(1);
-                  })
+    REQUIRE(writer
+                ->Submit(InsertWork(id),
+                         [&](Status st) {
+                           if (st.ok()) done_ok.fetch_add(1);
+                         })
                 .ok());
   }
   writer.reset();
@@ -393,11 +394,10 @@ TEST_CASE("Writer: RunForResult delivers the committed value or the unit's error
   CHECK(*id == 77);
   CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{77});
 
-  Result<int64_t> failed =
-      RunForResult<int64_t>(*writer, [](db::Database& db) -> Result<int64_t> {
-        WF_RETURN_IF_ERROR(Insert(db, 78));
-        return Status::Unprocessable("not today");
-      });
+  Result<int64_t> failed = RunForResult<int64_t>(*writer, [](db::Database& db) -> Result<int64_t> {
+    WF_RETURN_IF_ERROR(Insert(db, 78));
+    return Status::Unprocessable("not today");
+  });
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.status().code() == StatusCode::kUnprocessable);
   CHECK(failed.status().message() == "not today");
@@ -411,13 +411,12 @@ TEST_CASE("Writer: RunForResult delivers the committed value or the unit's error
   CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{77});
 
   writer->Stop();
-  Result<int64_t> stopped = RunForResult<int64_t>(
-      *writer, [](db::Database&) -> Result<int64_t> { return int64_t{1}; });
+  Result<int64_t> stopped =
+      RunForResult<int64_t>(*writer, [](db::Database&) -> Result<int64_t> { return int64_t{1}; });
   CHECK(stopped.status().code() == StatusCode::kUnavailable);
 }
 
-TEST_CASE("Writer: SubmitForResult delivers after the commit, and inline when refused",
-          "[core]") {
+TEST_CASE("Writer: SubmitForResult delivers after the commit, and inline when refused", "[core]") {
   TempDb tmp;
   auto writer = MakeWriter(tmp);
 
@@ -468,6 +467,38 @@ TEST_CASE("Writer: SubmitForResult delivers after the commit, and inline when re
   CHECK(refused.code == StatusCode::kUnavailable);
   CHECK(refused.thread == std::this_thread::get_id());  // inline
   CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{5});
+}
+
+TEST_CASE("Writer: a unit leaving a statement on a row does not wedge it after an outside write",
+          "[core]") {
+  // Bug report: the writer connection keeps cached statements that units left
+  // mid-row (AuthService::UpdateUser's GetUser does). Such a statement holds
+  // a read transaction on an old snapshot; once another process commits (the
+  // CLI's `user add` / `apikey create` open their own Writer on the same
+  // file), BEGIN IMMEDIATE fails with SQLITE_BUSY_SNAPSHOT on every batch.
+  TempDb tmp;
+  auto writer = MakeWriter(tmp);
+  static constexpr char kFirstIdSql[] = "SELECT id FROM items ORDER BY id";
+  REQUIRE(writer->Run(InsertWork(1)).ok());
+  REQUIRE(writer
+              ->Run([](db::Database& db) -> Status {
+                WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kFirstIdSql));
+                WF_ASSIGN_OR_RETURN(bool row, st->Step());
+                return row ? Status::Ok() : Status::NotFound("no row");
+              })
+              .ok());
+  {
+    auto other_process = OpenDb(tmp.path());
+    REQUIRE(other_process->Exec("INSERT INTO items (id, name) VALUES (100, 'from the CLI')").ok());
+  }
+  Status st = writer->Run(InsertWork(2));
+  INFO(st.ToString());
+  CHECK(st.ok());
+  Status again = writer->Run(InsertWork(3));
+  INFO(again.ToString());
+  CHECK(again.ok());
+  writer->Stop();
+  CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{1, 2, 3, 100});
 }
 
 }  // namespace

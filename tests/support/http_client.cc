@@ -151,31 +151,38 @@ ClientResponse HttpClient::Request(std::string_view method, std::string_view tar
     }
     const bool may_retry = !fresh && attempt == 0;
     beast::tcp_stream& stream = *impl_->stream;
-    stream.expires_after(kTimeout);
-    beast::error_code ec = RunOne(
-        impl_->io_context, [&](auto handler) { http::async_write(stream, request, handler); });
-    if (ec) {
-      impl_->stream.reset();
-      if (may_retry) {
-        continue;
-      }
-      return Failure("write", ec);
-    }
     http::response_parser<http::string_body> parser;
     parser.body_limit(boost::none);
     parser.header_limit(1024 * 1024);
     parser.skip(request.method() == http::verb::head);
+    // Read while writing: a server may answer before the body is sent (413)
+    // and stop reading it.
+    beast::error_code write_ec = net::error::would_block;
+    beast::error_code read_ec = net::error::would_block;
+    bool write_done = false;
+    bool answered_early = false;
     stream.expires_after(kTimeout);
-    ec = RunOne(impl_->io_context, [&](auto handler) {
-      http::async_read(stream, impl_->buffer, parser, handler);
+    http::async_write(stream, request, [&](beast::error_code ec, size_t) {
+      write_ec = ec;
+      write_done = true;
     });
-    if (ec) {
+    http::async_read(stream, impl_->buffer, parser, [&](beast::error_code ec, size_t) {
+      read_ec = ec;
+      if (!write_done) {
+        answered_early = true;
+        stream.cancel();  // stop the write; the connection is not reusable
+      }
+    });
+    impl_->io_context.restart();
+    impl_->io_context.run();
+    if (read_ec) {
       const bool retry = may_retry && !parser.got_some();
       impl_->stream.reset();
       if (retry) {
-        continue;
+        continue;  // the kept-alive connection had been closed by the server
       }
-      return Failure("read", ec);
+      return write_ec && write_ec != net::error::operation_aborted ? Failure("write", write_ec)
+                                                                   : Failure("read", read_ec);
     }
     const auto& message = parser.get();
     ClientResponse response;
@@ -185,7 +192,7 @@ ClientResponse HttpClient::Request(std::string_view method, std::string_view tar
       response.headers.emplace_back(Lowercase(ToString(field.name_string())),
                                     ToString(field.value()));
     }
-    if (!message.keep_alive()) {
+    if (!message.keep_alive() || answered_early || write_ec) {
       impl_->stream.reset();
     }
     return response;
@@ -205,7 +212,7 @@ std::string HttpClient::Raw(uint16_t port, std::string_view bytes, int timeout_m
   }
 
   std::string received;
-  std::array<char, 16 * 1024> chunk{};
+  std::array<char, size_t{16} * 1024> chunk{};
   std::function<void()> read_more = [&] {
     stream.async_read_some(net::buffer(chunk), [&](beast::error_code read_ec, size_t n) {
       received.append(chunk.data(), n);

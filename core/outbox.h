@@ -1,0 +1,33 @@
+// The outbox: notifications (escalation, SLA breach, assignment, ...) written
+// in the same transaction as the change that causes them, and delivered
+// later by a sender loop — at least once, surviving restarts. SQL for the
+// `outbox` table (owned by core). Functions take the connection explicitly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/sqlite.h"
+
+namespace wf::outbox {
+
+struct Message {
+  int64_t id = 0;
+  std::string event;    // "case.escalated", "case.sla_breached", "case.assigned"
+  std::string payload;  // JSON object
+  int64_t created_at = 0;
+  int64_t attempts = 0;
+  int64_t next_attempt_at = 0;
+};
+
+Status Enqueue(db::Database& db, const std::string& event, const std::string& payload,
+               int64_t now_ms);
+// Undelivered messages due at `now_ms`, oldest first.
+Result<std::vector<Message>> Due(db::Database& db, int64_t now_ms, int limit);
+Status MarkDelivered(db::Database& db, int64_t id, int64_t now_ms);
+// Schedules the next attempt with exponential backoff (1 s doubling, at most 1 h).
+Status MarkFailed(db::Database& db, int64_t id, const std::string& error, int64_t now_ms);
+Result<int64_t> Backlog(db::Database& db);
+
+}  // namespace wf::outbox
