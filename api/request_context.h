@@ -22,6 +22,7 @@ namespace db { class ReadPool; }
 namespace auth { class AuthService; }
 namespace ingest { class AlertService; }
 namespace cases { class CaseService; }
+namespace observables { class ObservableService; }
 }  // namespace wf
 
 namespace wf::api {
@@ -35,6 +36,7 @@ struct Services {
   auth::AuthService& auth;
   ingest::AlertService& alerts;
   cases::CaseService& cases;
+  observables::ObservableService& observables;
 };
 
 struct RequestContext {

@@ -18,6 +18,7 @@
 #include "api/outbox_sender.h"
 #include "cases/case_service.h"
 #include "ingest/alert_service.h"
+#include "observables/observable_service.h"
 
 namespace wf::api {
 
@@ -50,6 +51,7 @@ struct ServerApp::Impl {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<ingest::AlertService> alerts;
   std::unique_ptr<cases::CaseService> cases;
+  std::unique_ptr<observables::ObservableService> observables;
   std::unique_ptr<OutboxSender> outbox;
   std::unique_ptr<Services> services;
   std::unique_ptr<Dispatcher> dispatcher;
@@ -99,12 +101,14 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   impl->alerts =
       std::make_unique<ingest::AlertService>(*impl->writer, *impl->reads, *impl->clock, alo, co);
   impl->cases = std::make_unique<cases::CaseService>(*impl->writer, *impl->reads, *impl->clock, co);
+  impl->observables =
+      std::make_unique<observables::ObservableService>(*impl->writer, *impl->reads, *impl->clock);
   OutboxOptions oo;
   WF_ASSIGN_OR_RETURN(oo.urls, ParseWebhookUrls(c.webhook_urls));
   impl->outbox = std::make_unique<OutboxSender>(oo, *impl->writer, *impl->reads, *impl->clock);
   impl->services = std::make_unique<Services>(Services{impl->config, *impl->clock, *impl->writer,
                                                        *impl->reads, *impl->auth, *impl->alerts,
-                                                       *impl->cases});
+                                                       *impl->cases, *impl->observables});
   impl->dispatcher = std::make_unique<Dispatcher>(BuildRouter(), *impl->services);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
 }

@@ -326,6 +326,11 @@ Result<CaseDetail> CaseService::Get(const std::string& id_or_number) {
   return d;
 }
 
+Result<Case> CaseService::Summary(int64_t id) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return GetCase(lease.db(), id);
+}
+
 Result<std::vector<Case>> CaseService::List(CaseFilter filter) {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return ListCases(lease.db(), filter);

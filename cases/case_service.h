@@ -113,6 +113,8 @@ class CaseService {
   // By id, or by number ("SOC-2026-045").
   Result<CaseDetail> Get(const std::string& id_or_number);
   Result<int64_t> ResolveId(const std::string& id_or_number);
+  // The case row alone (no observables, tasks or alerts).
+  Result<Case> Summary(int64_t id);
   Result<std::vector<Case>> List(CaseFilter filter);
   // Resolves a login to a user id for filters; NotFound.
   Result<int64_t> UserId(const std::string& login);

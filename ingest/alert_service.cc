@@ -331,6 +331,11 @@ Result<AlertPage> AlertService::List(AlertFilter filter) {
   return page;
 }
 
+Result<Alert> AlertService::Summary(int64_t id) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return GetAlert(lease.db(), id, false);
+}
+
 Result<AlertDetail> AlertService::Get(int64_t id) {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   AlertDetail d;

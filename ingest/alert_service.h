@@ -99,6 +99,8 @@ class AlertService {
 
   Result<AlertPage> List(AlertFilter filter);
   Result<AlertDetail> Get(int64_t id);
+  // The alert row alone (no raw payloads, observables or deliveries).
+  Result<Alert> Summary(int64_t id);
   // Triage by hand: status (new ↔ ignored; imported alerts are left to cases),
   // severity, tags. Unprocessable for a status change the queue does not allow.
   void Update(int64_t id, AlertPatch patch, const audit::Context& ctx,

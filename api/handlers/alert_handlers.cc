@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "api/handlers/handlers.h"
+#include "api/handlers/related.h"
 #include "api/request_context.h"
 #include "ingest/alert_json.h"
 #include "ingest/alert_service.h"
@@ -72,7 +73,7 @@ void GetAlert(ContextPtr ctx, Respond respond) {
   if (!id.ok()) return RespondError(*ctx, respond, id.status());
   auto detail = ctx->services.alerts.Get(*id);
   if (!detail.ok()) return RespondError(*ctx, respond, detail.status());
-  RespondJson(respond, ingest::AlertDetailToJson(*detail));
+  RespondJson(respond, WithRelated(ingest::AlertDetailToJson(*detail), RelatedJson(*ctx, "alert", *id)));
 }
 
 void PatchAlert(ContextPtr ctx, Respond respond) {

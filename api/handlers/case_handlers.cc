@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "api/handlers/handlers.h"
+#include "api/handlers/related.h"
 #include "api/problem.h"
 #include "api/request_context.h"
 #include "cases/case_json.h"
@@ -155,7 +156,7 @@ void ListCases(ContextPtr ctx, Respond respond) {
 void GetCase(ContextPtr ctx, Respond respond) {
   WF_REQUIRE(auth::Permission::kRead);
   WF_TRY(auto d, ctx->services.cases.Get(ctx->params["id"]));
-  RespondJson(respond, cases::CaseDetailToJson(d, Now(*ctx)));
+  RespondJson(respond, WithRelated(cases::CaseDetailToJson(d, Now(*ctx)), RelatedJson(*ctx, "case", d.c.id)));
 }
 
 void PatchCase(ContextPtr ctx, Respond respond) {

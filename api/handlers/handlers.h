@@ -12,7 +12,8 @@ void RegisterAuthRoutes(Router& router);
 void RegisterAdminRoutes(Router& router);   // users, API keys, audit
 void RegisterIngestRoutes(Router& router);
 void RegisterAlertRoutes(Router& router);
-void RegisterCaseRoutes(Router& router);    // cases, tasks, evidence, templates, SLA, promote/merge
+void RegisterCaseRoutes(Router& router);
+void RegisterObservableRoutes(Router& router);  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
 
 // Every route of the API, in one table.
 Router BuildRouter();

@@ -43,6 +43,7 @@ Router BuildRouter() {
   RegisterIngestRoutes(r);
   RegisterAlertRoutes(r);
   RegisterCaseRoutes(r);
+  RegisterObservableRoutes(r);
   return r;
 }
 
