@@ -13,7 +13,8 @@ void RegisterAdminRoutes(Router& router);   // users, API keys, audit
 void RegisterIngestRoutes(Router& router);
 void RegisterAlertRoutes(Router& router);
 void RegisterCaseRoutes(Router& router);
-void RegisterObservableRoutes(Router& router);  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
+void RegisterObservableRoutes(Router& router);
+void RegisterTheHiveRoutes(Router& router);     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
 
 // Every route of the API, in one table.
 Router BuildRouter();

@@ -44,6 +44,7 @@ Router BuildRouter() {
   RegisterAlertRoutes(r);
   RegisterCaseRoutes(r);
   RegisterObservableRoutes(r);
+  RegisterTheHiveRoutes(r);
   return r;
 }
 
