@@ -13,12 +13,13 @@ endif
 CONFIGURE = cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
             -DCMAKE_CXX_COMPILER_LAUNCHER=ccache $(CMAKE_ARGS)
 
-.PHONY: deps build run test sanitize bench clean help
+.PHONY: deps build run test check fuzz sanitize bench clean help
 
 help:
 	@echo "make run       build and serve on 127.0.0.1:8080 (creates ./var/ on first run)"
-	@echo "make test      build and run every test (ctest)"
+	@echo "make test      build and run every test through ctest (incl. 10 s of fuzzing per parser)"
 	@echo "make sanitize  build with address+undefined sanitizers in build-asan/ and run the tests"
+	@echo "make fuzz      build the libFuzzer targets (clang) and run each FUZZ_SECONDS (default 600)"
 	@echo "make clean     remove build directories (keeps ./var/)"
 
 deps:
@@ -31,12 +32,22 @@ build: deps
 run: build
 	@scripts/run.sh $(BUILD_DIR)/api/watchfloor
 
+FUZZ_SECONDS ?= 600
+
+# Every test through ctest, the bounded fuzz runs included (tests/CMakeLists.txt).
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The same without the fuzz runs: what `make sanitize` runs.
+check: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE fuzz
+
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 sanitize:
-	@$(MAKE) --no-print-directory test BUILD_DIR=build-asan BUILD_TYPE=Debug \
+	@$(MAKE) --no-print-directory check BUILD_DIR=build-asan BUILD_TYPE=Debug \
 	  CMAKE_ARGS="-DWATCHFLOOR_SANITIZE=address,undefined"
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -352,9 +352,12 @@ void AlertService::Update(int64_t id, AlertPatch patch, const audit::Context& ct
         "status can be set to new or ignored here; promote or merge to import an alert"));
   }
   if (patch.tags) {
+    std::vector<std::string> unique;
     for (const auto& t : *patch.tags) {
       if (!IsValidTag(t)) return done(Status::Unprocessable("tags must be 1 to 128 printable bytes"));
+      if (std::find(unique.begin(), unique.end(), t) == unique.end()) unique.push_back(t);
     }
+    patch.tags = std::move(unique);  // tags are a set, in first-seen order
   }
   const Clock* clock = &clock_;
   SubmitForResult<Alert>(

@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev
   libssl-dev libsodium-dev
   catch2
+  clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
   curl
 )
 
