@@ -215,9 +215,12 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
   RouteMatch match = router_.Match(ctx->request.method, ctx->request.path);
   if (!match.route) {
     if (match.path_matched) {
-      return finish(api::Problem(405, "Method Not Allowed",
-                                 fmt::format("{} is not allowed on this path", ctx->request.method),
-                                 ctx->request_id));
+      HttpResponse r = api::Problem(405, "Method Not Allowed",
+                                    fmt::format("{} is not allowed on this path; allowed: {}",
+                                                ctx->request.method, match.allowed),
+                                    ctx->request_id);
+      r.headers.emplace_back("Allow", match.allowed);
+      return finish(std::move(r));
     }
     return finish(api::Problem(404, "Not Found", "no such endpoint", ctx->request_id));
   }

@@ -267,6 +267,13 @@ int main(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
   auto* settings = app.add_subcommand("settings", "List every setting, its environment variable and default");
 
+  const std::string global_footer =
+      "Global options (before or after the command): --config FILE, --db PATH, --listen HOST:PORT,\n"
+      "--log-level LEVEL, --set name=value. See `watchfloor --help` and `watchfloor settings`.";
+  for (auto* sub : {serve, init, user_add, apikey_create, audit_verify, backup, migrate, settings}) {
+    sub->footer(global_footer);
+  }
+
   CLI11_PARSE(app, argc, argv);
 
   auto config = LoadConfig(g);

@@ -47,6 +47,10 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
     }
     if (!ok) continue;
     out.path_matched = true;
+    if (out.allowed.find(r.method) == std::string::npos) {
+      out.allowed += (out.allowed.empty() ? "" : ", ") + r.method;
+      if (r.method == "GET") out.allowed += ", HEAD";
+    }
     if (r.method == method || (method == "HEAD" && r.method == "GET")) {
       out.route = &r;
       out.params = std::move(params);

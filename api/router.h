@@ -44,6 +44,7 @@ struct RouteMatch {
   const Route* route = nullptr;
   std::map<std::string, std::string> params;
   bool path_matched = false;  // some route has this path (405 rather than 404)
+  std::string allowed;        // the methods that path takes, for Allow on a 405
 };
 
 class Router {

@@ -37,6 +37,23 @@ bool DepthWithin(std::string_view text, int max_depth) {
   return true;
 }
 
+// RapidJSON decodes a lone low-surrogate escape (\udc00) into bytes that are
+// not UTF-8; every decoded string and key is checked again. Depth is bounded
+// by DepthWithin, so the recursion is too.
+bool StringsAreUtf8(const rapidjson::Value& v) {
+  if (v.IsString()) return IsValidUtf8(std::string_view(v.GetString(), v.GetStringLength()));
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) {
+      if (!StringsAreUtf8(e)) return false;
+    }
+  } else if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      if (!StringsAreUtf8(m.name) || !StringsAreUtf8(m.value)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
@@ -52,6 +69,7 @@ Status Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
                                                doc.GetErrorOffset(),
                                                rapidjson::GetParseError_En(doc.GetParseError())));
   }
+  if (!StringsAreUtf8(doc)) return Status::InvalidArgument("body is not valid UTF-8 (a lone surrogate escape)");
   return Status::Ok();
 }
 

@@ -143,7 +143,7 @@ TEST_CASE("API: login, me and logout", "[api][auth]") {
   CHECK(wrong.status == 401);
 }
 
-TEST_CASE("API: API keys are shown once and stored hashed; revoked keys stop working", "[api][auth]") {
+TEST_CASE("API: API keys are shown once and stored hashed, and revoked keys stop working", "[api][auth]") {
   TestServer s;
   auto created = s.Post("/api/v1/api-keys", R"({"name":"wazuh","scopes":["ingest"]})", s.admin_token());
   REQUIRE(created.status == 201);
