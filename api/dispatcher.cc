@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/metrics.h"
 #include "api/problem.h"
 #include "core/auth_service.h"
 #include "core/clock.h"
@@ -192,13 +193,16 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
   ctx->request_id = NewRequestId(ctx->request.Header("x-request-id"));
 
   // Wrap the response: headers and the access log, once.
-  Respond finish = [ctx, respond = std::move(respond), started](HttpResponse r) {
+  auto route_name = std::make_shared<std::string>("unmatched");
+  Respond finish = [this, ctx, route_name, respond = std::move(respond), started](HttpResponse r) {
     r.headers.emplace_back("X-Request-Id", ctx->request_id);
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("Cache-Control", "no-store");
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
+    services_.metrics.ObserveRequest(ctx->request.method, *route_name, r.status,
+                                     static_cast<double>(micros) / 1e6);
     log::Event(log::Level::kInfo, "http.access",
                {{"method", ctx->request.method},
                 {"path", ctx->request.path},
@@ -225,6 +229,7 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
     return finish(api::Problem(404, "Not Found", "no such endpoint", ctx->request_id));
   }
   const Route& route = *match.route;
+  *route_name = route.pattern;
   ctx->params = std::move(match.params);
 
   if (!ctx->query.valid()) {

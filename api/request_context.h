@@ -27,6 +27,8 @@ namespace observables { class ObservableService; }
 
 namespace wf::api {
 
+class Metrics;
+
 // Long-lived services, owned by ServerApp; handlers borrow them.
 struct Services {
   const Config& config;
@@ -37,6 +39,7 @@ struct Services {
   ingest::AlertService& alerts;
   cases::CaseService& cases;
   observables::ObservableService& observables;
+  Metrics& metrics;
 };
 
 struct RequestContext {

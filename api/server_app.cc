@@ -15,6 +15,7 @@
 #include "core/migrations.h"
 #include "core/read_pool.h"
 #include "core/writer.h"
+#include "api/metrics.h"
 #include "api/outbox_sender.h"
 #include "cases/case_service.h"
 #include "ingest/alert_service.h"
@@ -53,6 +54,7 @@ struct ServerApp::Impl {
   std::unique_ptr<cases::CaseService> cases;
   std::unique_ptr<observables::ObservableService> observables;
   std::unique_ptr<OutboxSender> outbox;
+  Metrics metrics;
   std::unique_ptr<Services> services;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HttpServer> http;
@@ -75,6 +77,10 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   wo.max_batch = static_cast<size_t>(std::max<int64_t>(1, c.writer_max_batch));
   wo.max_delay = std::chrono::microseconds(c.writer_max_delay_us);
   wo.queue_capacity = static_cast<size_t>(std::max<int64_t>(1, c.writer_queue_capacity));
+  Metrics* metrics = &impl->metrics;
+  wo.on_batch = [metrics](size_t units, std::chrono::nanoseconds commit) {
+    metrics->ObserveBatch(units, std::chrono::duration<double>(commit).count());
+  };
   impl->writer = std::make_unique<Writer>(std::move(db), wo);
   impl->reads = std::make_unique<db::ReadPool>(c.db_path);
   auth::AuthOptions ao;
@@ -108,7 +114,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   impl->outbox = std::make_unique<OutboxSender>(oo, *impl->writer, *impl->reads, *impl->clock);
   impl->services = std::make_unique<Services>(Services{impl->config, *impl->clock, *impl->writer,
                                                        *impl->reads, *impl->auth, *impl->alerts,
-                                                       *impl->cases, *impl->observables});
+                                                       *impl->cases, *impl->observables,
+                                                       impl->metrics});
+
   impl->dispatcher = std::make_unique<Dispatcher>(BuildRouter(), *impl->services);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
 }

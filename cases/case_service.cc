@@ -821,6 +821,16 @@ Result<std::pair<std::string, Attachment>> CaseService::OpenAttachment(const std
   return std::make_pair(path.string(), a);
 }
 
+Result<std::vector<OpenCaseCount>> CaseService::OpenCaseCounts() {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return CountOpenCases(lease.db());
+}
+
+Result<int64_t> CaseService::OutboxBacklog() {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return outbox::Backlog(lease.db());
+}
+
 Result<std::vector<SlaPolicy>> CaseService::SlaPolicies() {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return ListSlaPolicies(lease.db());

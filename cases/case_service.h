@@ -146,6 +146,9 @@ class CaseService {
   // The stored file's path and its first recorded name; NotFound.
   Result<std::pair<std::string, Attachment>> OpenAttachment(const std::string& sha256);
 
+  Result<std::vector<OpenCaseCount>> OpenCaseCounts();
+  Result<int64_t> OutboxBacklog();
+
   Result<std::vector<SlaPolicy>> SlaPolicies();
   void PutSlaPolicies(std::vector<SlaPolicy> policies, Actor actor, Done<std::vector<SlaPolicy>> done);
 

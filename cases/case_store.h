@@ -67,6 +67,15 @@ Result<CaseTemplate> GetTemplate(db::Database& db, int64_t id);
 Result<CaseTemplate> GetTemplateByName(db::Database& db, const std::string& name);
 Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db);
 
+struct OpenCaseCount {
+  int tier = 1;
+  Severity severity = Severity::kMedium;
+  int64_t count = 0;
+  int64_t breached = 0;
+};
+// Cases not resolved or closed, by tier and severity.
+Result<std::vector<OpenCaseCount>> CountOpenCases(db::Database& db);
+
 // Cases whose acknowledgement (resolution) is overdue at `now_ms` and not yet
 // flagged; paused cases (awaiting_info) excluded.
 Result<std::vector<int64_t>> OverdueAck(db::Database& db, int64_t now_ms);

@@ -113,6 +113,10 @@ constexpr char kOverdueResolveSql[] =
     "SELECT id FROM cases WHERE resolved_at IS NULL AND resolve_breached = 0 AND resolve_due < ? "
     "AND paused_at IS NULL AND status NOT IN ('resolved', 'closed') ORDER BY id";
 
+constexpr char kCountOpenSql[] =
+    "SELECT tier, severity, COUNT(*), SUM(ack_breached OR resolve_breached) FROM cases "
+    "WHERE status NOT IN ('resolved', 'closed') GROUP BY tier, severity ORDER BY tier, severity";
+
 Case ReadCase(const db::Statement& st) {
   Case c;
   c.id = st.Int64(0);
@@ -579,6 +583,14 @@ Result<CaseTemplate> GetTemplateByName(db::Database& db, const std::string& name
 Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kListTemplatesSql));
   return ReadAll<CaseTemplate>(*st, ReadTemplate);
+}
+
+Result<std::vector<OpenCaseCount>> CountOpenCases(db::Database& db) {
+  WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kCountOpenSql));
+  return ReadAll<OpenCaseCount>(*st, [](const db::Statement& s) {
+    return OpenCaseCount{s.Int(0), SeverityFromNumber(s.Int64(1)).value_or(Severity::kMedium), s.Int64(2),
+                         s.Int64(3)};
+  });
 }
 
 Result<std::vector<int64_t>> OverdueAck(db::Database& db, int64_t now_ms) {

@@ -112,7 +112,7 @@ void Writer::RunBatch(std::deque<Unit>& batch) {
     stats_.failed_units += failed;
     if (!commit_status.ok()) ++stats_.failed_commits;
   }
-  if (observer_) observer_(batch.size(), commit_time);
+  if (options_.on_batch) options_.on_batch(batch.size(), commit_time);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!batch[i].done) continue;
     batch[i].done(commit_status.ok() ? std::move(results[i]) : commit_status);

@@ -29,6 +29,8 @@ struct WriterOptions {
   size_t max_batch = 512;
   std::chrono::microseconds max_delay{200};
   size_t queue_capacity = 20000;  // beyond it Submit answers Unavailable (back-pressure)
+  // Called on the writer thread after each batch (units, commit duration).
+  std::function<void(size_t units, std::chrono::nanoseconds commit)> on_batch;
 };
 
 struct WriterStats {
@@ -64,10 +66,6 @@ class Writer {
   void Stop();
 
   WriterStats stats() const;
-  // Observes each committed batch (size, commit duration); set before use.
-  void SetBatchObserver(std::function<void(size_t units, std::chrono::nanoseconds commit)> fn) {
-    observer_ = std::move(fn);
-  }
 
  private:
   struct Unit {
@@ -84,7 +82,6 @@ class Writer {
   std::deque<Unit> queue_;
   bool stopping_ = false;
   WriterStats stats_;
-  std::function<void(size_t, std::chrono::nanoseconds)> observer_;
   std::thread thread_;
 };
 

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "api/handlers/handlers.h"
+#include "api/metrics.h"
 #include "api/problem.h"
 #include "api/request_context.h"
 #include "core/crypto.h"
@@ -33,7 +34,13 @@ void Ingest(ContextPtr ctx, Respond respond) {
     return respond(std::move(r));
   }
   auto parsed = ingest::ParseBody(ctx->params["format"], ctx->request.body);
-  if (!parsed.ok()) return RespondError(*ctx, respond, parsed.status());
+  if (!parsed.ok()) {
+    if (parsed.status().code() != StatusCode::kNotFound) {
+      ctx->services.metrics.CountIngest(ctx->params["format"], "rejected");
+    }
+    return RespondError(*ctx, respond, parsed.status());
+  }
+  std::string format = parsed->format;
   ingest::DeliveryMeta meta;
   meta.remote_addr = ctx->request.remote_address;
   meta.api_key_id = ctx->principal->kind == auth::Principal::Kind::kApiKey
@@ -45,10 +52,16 @@ void Ingest(ContextPtr ctx, Respond respond) {
   if (ctx->services.alerts.options().store_raw_deliveries) meta.raw_body = ctx->request.body;
   ctx->services.alerts.Ingest(
       std::move(parsed->alerts), std::move(meta),
-      [ctx, respond](Result<std::vector<ingest::IngestResult>> r) {
-        if (!r.ok()) return RespondError(*ctx, respond, r.status());
+      [ctx, respond, format](Result<std::vector<ingest::IngestResult>> r) {
+        if (!r.ok()) {
+          ctx->services.metrics.CountIngest(format, "rejected");
+          return RespondError(*ctx, respond, r.status());
+        }
         bool all_new = true;
-        for (const auto& x : *r) all_new = all_new && x.created;
+        for (const auto& x : *r) {
+          all_new = all_new && x.created;
+          ctx->services.metrics.CountIngest(format, std::string(ingest::IngestOutcomeName(x.outcome)));
+        }
         RespondJson(respond, ingest::IngestResultsToJson(*r), all_new ? 201 : 200);
       });
 }

@@ -112,11 +112,13 @@ struct DoneLog {
 struct BatchLog {
   std::mutex mu;
   std::vector<size_t> sizes;
-  void Attach(Writer& writer) {
-    writer.SetBatchObserver([this](size_t units, std::chrono::nanoseconds) {
+  // Options whose batch observer records into this log.
+  WriterOptions Observing(WriterOptions options = {}) {
+    options.on_batch = [this](size_t units, std::chrono::nanoseconds) {
       std::lock_guard lock(mu);
       sizes.push_back(units);
-    });
+    };
+    return options;
   }
 };
 
@@ -183,9 +185,8 @@ TEST_CASE("Writer: concurrent submitters all commit, grouped into few batches", 
   WriterOptions options;
   options.max_batch = 512;
   options.queue_capacity = 20000;
-  auto writer = MakeWriter(tmp, options);
   BatchLog batches;
-  batches.Attach(*writer);
+  auto writer = MakeWriter(tmp, batches.Observing(options));
   Gate gate;
   REQUIRE(writer->Submit(gate.Unit(), nullptr).ok());
   gate.WaitUntilEntered();
@@ -233,9 +234,8 @@ TEST_CASE("Writer: concurrent submitters all commit, grouped into few batches", 
 
 TEST_CASE("Writer: a failing unit rolls back alone and the others commit", "[core]") {
   TempDb tmp;
-  auto writer = MakeWriter(tmp);
   BatchLog batches;
-  batches.Attach(*writer);
+  auto writer = MakeWriter(tmp, batches.Observing());
   Gate gate;
   REQUIRE(writer->Submit(gate.Unit(), nullptr).ok());
   gate.WaitUntilEntered();
