@@ -326,6 +326,14 @@ Result<CaseDetail> CaseService::Get(const std::string& id_or_number) {
   return d;
 }
 
+Result<std::vector<SearchHit>> CaseService::Search(const std::string& kind, const std::string& q, int limit) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  if (kind == "case") return SearchCases(lease.db(), q, limit);
+  if (kind == "comment") return SearchComments(lease.db(), q, limit);
+  if (kind == "task_log") return SearchTaskLogs(lease.db(), q, limit);
+  return Status::InvalidArgument("type must be alert, case, comment or task_log");
+}
+
 Result<Case> CaseService::Summary(int64_t id) {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return GetCase(lease.db(), id);

@@ -113,6 +113,8 @@ class CaseService {
   // By id, or by number ("SOC-2026-045").
   Result<CaseDetail> Get(const std::string& id_or_number);
   Result<int64_t> ResolveId(const std::string& id_or_number);
+  // Full-text search of `kind`: "case", "comment" or "task_log".
+  Result<std::vector<SearchHit>> Search(const std::string& kind, const std::string& q, int limit);
   // The case row alone (no observables, tasks or alerts).
   Result<Case> Summary(int64_t id);
   Result<std::vector<Case>> List(CaseFilter filter);

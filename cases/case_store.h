@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cases/case.h"
+#include "core/search_hit.h"
 #include "core/sqlite.h"
 
 namespace wf::cases {
@@ -66,6 +67,11 @@ Status DeleteTemplate(db::Database& db, int64_t id);
 Result<CaseTemplate> GetTemplate(db::Database& db, int64_t id);
 Result<CaseTemplate> GetTemplateByName(db::Database& db, const std::string& name);
 Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db);
+
+// FTS5 searches, best first; InvalidArgument on bad query syntax.
+Result<std::vector<SearchHit>> SearchCases(db::Database& db, const std::string& q, int limit);
+Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::string& q, int limit);
+Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::string& q, int limit);
 
 struct OpenCaseCount {
   int tier = 1;

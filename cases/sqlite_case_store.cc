@@ -7,6 +7,7 @@
 
 #include "cases/case_store.h"
 #include "core/json.h"
+#include "core/search.h"
 #include "core/json_parse.h"
 
 namespace wf::cases {
@@ -583,6 +584,36 @@ Result<CaseTemplate> GetTemplateByName(db::Database& db, const std::string& name
 Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kListTemplatesSql));
   return ReadAll<CaseTemplate>(*st, ReadTemplate);
+}
+
+
+Result<std::vector<SearchHit>> SearchCases(db::Database& db, const std::string& q, int limit) {
+  static constexpr char kSql[] =
+      "SELECT c.id, c.id, c.number, c.title, "
+      "snippet(cases_fts, -1, char(2), char(3), '…', 16), bm25(cases_fts), c.updated_at "
+      "FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid WHERE cases_fts MATCH ? "
+      "ORDER BY bm25(cases_fts), c.id DESC LIMIT ?";
+  return RunFtsSearch(db, kSql, "case", q, limit);
+}
+
+Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::string& q, int limit) {
+  static constexpr char kSql[] =
+      "SELECT e.id, e.case_id, c.number, c.title, "
+      "snippet(comments_fts, -1, char(2), char(3), '…', 16), bm25(comments_fts), e.time "
+      "FROM comments_fts JOIN case_events e ON e.id = comments_fts.rowid "
+      "JOIN cases c ON c.id = e.case_id WHERE comments_fts MATCH ? "
+      "ORDER BY bm25(comments_fts), e.id DESC LIMIT ?";
+  return RunFtsSearch(db, kSql, "comment", q, limit);
+}
+
+Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::string& q, int limit) {
+  static constexpr char kSql[] =
+      "SELECT l.id, l.case_id, c.number, c.title, "
+      "snippet(task_logs_fts, -1, char(2), char(3), '…', 16), bm25(task_logs_fts), l.time "
+      "FROM task_logs_fts JOIN task_logs l ON l.id = task_logs_fts.rowid "
+      "JOIN cases c ON c.id = l.case_id WHERE task_logs_fts MATCH ? "
+      "ORDER BY bm25(task_logs_fts), l.id DESC LIMIT ?";
+  return RunFtsSearch(db, kSql, "task_log", q, limit);
 }
 
 Result<std::vector<OpenCaseCount>> CountOpenCases(db::Database& db) {

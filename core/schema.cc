@@ -308,9 +308,40 @@ CREATE TRIGGER cases_fts_update AFTER UPDATE OF title, description ON cases BEGI
 END;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+constexpr char kV3[] = R"sql(
+CREATE VIRTUAL TABLE comments_fts USING fts5(
+  body, content='case_events', content_rowid='id', tokenize='unicode61');
+CREATE TRIGGER comments_fts_insert AFTER INSERT ON case_events WHEN new.kind = 'comment' BEGIN
+  INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER comments_fts_delete AFTER DELETE ON case_events WHEN old.kind = 'comment' BEGIN
+  INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON case_events WHEN old.kind = 'comment' BEGIN
+  INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
+END;
+INSERT INTO comments_fts(rowid, body) SELECT id, body FROM case_events WHERE kind = 'comment';
+
+CREATE VIRTUAL TABLE task_logs_fts USING fts5(
+  body, content='task_logs', content_rowid='id', tokenize='unicode61');
+CREATE TRIGGER task_logs_fts_insert AFTER INSERT ON task_logs BEGIN
+  INSERT INTO task_logs_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER task_logs_fts_delete AFTER DELETE ON task_logs BEGIN
+  INSERT INTO task_logs_fts(task_logs_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER task_logs_fts_update AFTER UPDATE OF body ON task_logs BEGIN
+  INSERT INTO task_logs_fts(task_logs_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  INSERT INTO task_logs_fts(rowid, body) VALUES (new.id, new.body);
+END;
+INSERT INTO task_logs_fts(rowid, body) SELECT id, body FROM task_logs;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
+    {3, "full-text search over comments and task logs", kV3},
 }};
 
 }  // namespace

@@ -331,6 +331,11 @@ Result<AlertPage> AlertService::List(AlertFilter filter) {
   return page;
 }
 
+Result<std::vector<SearchHit>> AlertService::Search(const std::string& q, int limit) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return SearchAlerts(lease.db(), q, limit);
+}
+
 Result<Alert> AlertService::Summary(int64_t id) {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return GetAlert(lease.db(), id, false);

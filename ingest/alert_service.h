@@ -99,6 +99,7 @@ class AlertService {
 
   Result<AlertPage> List(AlertFilter filter);
   Result<AlertDetail> Get(int64_t id);
+  Result<std::vector<SearchHit>> Search(const std::string& q, int limit);
   // The alert row alone (no raw payloads, observables or deliveries).
   Result<Alert> Summary(int64_t id);
   // Triage by hand: status (new ↔ ignored; imported alerts are left to cases),

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/search_hit.h"
 #include "core/sqlite.h"
 #include "ingest/alert.h"
 
@@ -53,5 +54,7 @@ Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw);  // NotFoun
 // Newest first. InvalidArgument when `q` is not a valid FTS5 query.
 Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& filter);
 Result<int64_t> CountDeliveries(db::Database& db, int64_t alert_id);
+// FTS5 over titles and descriptions, best first; InvalidArgument on bad syntax.
+Result<std::vector<SearchHit>> SearchAlerts(db::Database& db, const std::string& q, int limit);
 
 }  // namespace wf::ingest

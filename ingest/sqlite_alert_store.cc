@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "core/json.h"
+#include "core/search.h"
 #include "core/json_parse.h"
 #include "ingest/alert_store.h"
 
@@ -266,6 +267,16 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
     out.push_back(ReadAlert(st));
   }
   return out;
+}
+
+
+Result<std::vector<SearchHit>> SearchAlerts(db::Database& db, const std::string& q, int limit) {
+  static constexpr char kSql[] =
+      "SELECT a.id, a.case_id, '', a.title, "
+      "snippet(alerts_fts, -1, char(2), char(3), '…', 16), bm25(alerts_fts), a.last_seen "
+      "FROM alerts_fts JOIN alerts a ON a.id = alerts_fts.rowid WHERE alerts_fts MATCH ? "
+      "ORDER BY bm25(alerts_fts), a.id DESC LIMIT ?";
+  return RunFtsSearch(db, kSql, "alert", q, limit);
 }
 
 Result<int64_t> CountDeliveries(db::Database& db, int64_t alert_id) {

@@ -81,6 +81,7 @@ Router BuildRouter() {
   RegisterCaseRoutes(r);
   RegisterObservableRoutes(r);
   RegisterTheHiveRoutes(r);
+  RegisterSearchRoutes(r);
   return r;
 }
 
