@@ -38,17 +38,22 @@ bool DepthWithin(std::string_view text, int max_depth) {
 }
 
 // RapidJSON decodes a lone low-surrogate escape (\udc00) into bytes that are
-// not UTF-8; every decoded string and key is checked again. Depth is bounded
-// by DepthWithin, so the recursion is too.
-bool StringsAreUtf8(const rapidjson::Value& v) {
-  if (v.IsString()) return IsValidUtf8(std::string_view(v.GetString(), v.GetStringLength()));
-  if (v.IsArray()) {
-    for (const auto& e : v.GetArray()) {
-      if (!StringsAreUtf8(e)) return false;
-    }
-  } else if (v.IsObject()) {
-    for (const auto& m : v.GetObject()) {
-      if (!StringsAreUtf8(m.name) || !StringsAreUtf8(m.value)) return false;
+// not UTF-8; every decoded string and key is checked again. Iterative: the
+// nesting limit is the caller's choice and may be large.
+bool StringsAreUtf8(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> stack{&root};
+  while (!stack.empty()) {
+    const rapidjson::Value* v = stack.back();
+    stack.pop_back();
+    if (v->IsString()) {
+      if (!IsValidUtf8(std::string_view(v->GetString(), v->GetStringLength()))) return false;
+    } else if (v->IsArray()) {
+      for (const auto& e : v->GetArray()) stack.push_back(&e);
+    } else if (v->IsObject()) {
+      for (const auto& m : v->GetObject()) {
+        stack.push_back(&m.name);
+        stack.push_back(&m.value);
+      }
     }
   }
   return true;
