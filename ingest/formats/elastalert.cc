@@ -26,14 +26,20 @@ bool IsHiveShape(const Value& item) {
 }
 
 std::optional<Severity> SeverityOf(const Value& v) {
-  if (v.IsInt64()) return SeverityFromNumber(v.GetInt64());
-  if (v.IsString()) return formats::SeverityFromWord(std::string_view(v.GetString(), v.GetStringLength()));
+  if (v.IsInt64()) {
+    return SeverityFromNumber(v.GetInt64());
+  }
+  if (v.IsString()) {
+    return formats::SeverityFromWord(std::string_view(v.GetString(), v.GetStringLength()));
+  }
   return std::nullopt;
 }
 
 // TheHive data types that are not Watchfloor type names or aliases.
 ObservableType HiveType(std::string_view data_type) {
-  if (data_type == "autonomous-system") return ObservableType::kAsn;
+  if (data_type == "autonomous-system") {
+    return ObservableType::kAsn;
+  }
   return observables::ParseObservableType(data_type).value_or(ObservableType::kOther);
 }
 
@@ -46,7 +52,8 @@ Result<NormalizedAlert> ParseHive(const Value& item, const std::string& where) {
   const Value* artifacts = f.Find("artifacts");
   if (artifacts && !artifacts->IsArray()) {
     return Status::InvalidArgument(fmt::format("{} must be an array, not {}",
-                                               formats::Where(where, "artifacts"), json::TypeName(*artifacts)));
+                                               formats::Where(where, "artifacts"),
+                                               json::TypeName(*artifacts)));
   }
   NormalizedAlert a;
   a.source_kind = "elastalert";
@@ -54,9 +61,15 @@ Result<NormalizedAlert> ParseHive(const Value& item, const std::string& where) {
   a.title = formats::TitleText(*title);
   a.rule_name = a.title;
   a.description = formats::DescriptionText(f.String("description").value_or(""));
-  if (const Value* s = f.Find("severity")) a.severity = SeverityOf(*s).value_or(Severity::kMedium);
-  if (auto tlp = f.Int("tlp")) a.tlp = TlpFromNumber(*tlp, false).value_or(Tlp::kAmber);
-  if (auto pap = f.Int("pap")) a.pap = PapFromNumber(*pap).value_or(Pap::kAmber);
+  if (const Value* s = f.Find("severity")) {
+    a.severity = SeverityOf(*s).value_or(Severity::kMedium);
+  }
+  if (auto tlp = f.Int("tlp")) {
+    a.tlp = TlpFromNumber(*tlp, false).value_or(Tlp::kAmber);
+  }
+  if (auto pap = f.Int("pap")) {
+    a.pap = PapFromNumber(*pap).value_or(Pap::kAmber);
+  }
   a.event_time = f.Time("date");
   for (const auto& tag : f.StringList("tags")) {
     formats::AddTag(tag, &a.tags);
@@ -64,10 +77,14 @@ Result<NormalizedAlert> ParseHive(const Value& item, const std::string& where) {
   }
   if (artifacts) {
     for (const auto& art : artifacts->GetArray()) {
-      if (!art.IsObject()) continue;
+      if (!art.IsObject()) {
+        continue;
+      }
       Fields af(art);
       ObservableType type = HiveType(af.String("dataType").value_or("other"));
-      for (const auto& data : af.StringList("data")) formats::AddValue(type, data, &a.observables);
+      for (const auto& data : af.StringList("data")) {
+        formats::AddValue(type, data, &a.observables);
+      }
     }
   }
   // hivealerter's sourceRef is a fresh uuid4 per alert: never the identity.
@@ -78,7 +95,9 @@ Result<NormalizedAlert> ParseHive(const Value& item, const std::string& where) {
   }
   std::sort(keys.begin(), keys.end());
   a.dedup_key = fmt::format("type={} title={}", f.String("type").value_or(""), a.title);
-  for (const auto& k : keys) a.dedup_key += "\x1f" + k;
+  for (const auto& k : keys) {
+    a.dedup_key += "\x1f" + k;
+  }
   a.raw_json = json::Serialize(item);
   return a;
 }
@@ -87,8 +106,9 @@ Result<NormalizedAlert> ParseMatch(const Value& item, const std::string& where) 
   Fields f(item);
   auto rule = f.FirstString({"rule_name", "alert_subject", "rule_param_name"});
   if (!rule && !f.Has("num_hits") && !f.Has("num_matches")) {
-    return Status::Unprocessable(fmt::format(
-        "{} and num_hits are missing: the body is not an ElastAlert match", formats::Where(where, "rule_name")));
+    return Status::Unprocessable(
+        fmt::format("{} and num_hits are missing: the body is not an ElastAlert match",
+                    formats::Where(where, "rule_name")));
   }
   NormalizedAlert a;
   a.source_kind = "elastalert";
@@ -96,19 +116,32 @@ Result<NormalizedAlert> ParseMatch(const Value& item, const std::string& where) 
   a.source = "elastalert";
   a.rule_name = formats::TitleText(rule.value_or("ElastAlert match"));
   a.title = a.rule_name;
-  a.description = formats::DescriptionText(f.FirstString({"description", "alert_text", "message"}).value_or(""));
-  if (const Value* s = f.Find("severity")) a.severity = SeverityOf(*s).value_or(Severity::kMedium);
+  a.description = formats::DescriptionText(
+      f.FirstString({"description", "alert_text", "message"}).value_or(""));
+  if (const Value* s = f.Find("severity")) {
+    a.severity = SeverityOf(*s).value_or(Severity::kMedium);
+  }
   a.event_time = f.Time("@timestamp");
-  if (!a.event_time) a.event_time = f.Time("match_time");
-  for (const auto& tag : f.StringList("tags")) formats::AddTag(tag, &a.tags);
-  for (const auto& id : f.StringList("threat.technique.id")) formats::AddAttackTag(id, &a.tags);
+  if (!a.event_time) {
+    a.event_time = f.Time("match_time");
+  }
+  for (const auto& tag : f.StringList("tags")) {
+    formats::AddTag(tag, &a.tags);
+  }
+  for (const auto& id : f.StringList("threat.technique.id")) {
+    formats::AddAttackTag(id, &a.tags);
+  }
 
   formats::AddMapped(f, EcsFieldMap(), &a.observables);
   formats::AddMapped(f, formats::FlatFieldMap(), &a.observables);
   // Shipper fields (agent.*, log.source.address) are never read.
   std::vector<std::string> shippers;
-  if (auto addr = f.String("log.source.address")) shippers.push_back(*addr);
-  if (auto message = f.String("message")) formats::AddText(*message, shippers, false, &a.observables);
+  if (auto addr = f.String("log.source.address")) {
+    shippers.push_back(*addr);
+  }
+  if (auto message = f.String("message")) {
+    formats::AddText(*message, shippers, false, &a.observables);
+  }
 
   // With `include_rule_params_in_matches: [query_key]` the match names the
   // field that groups its events: the rule and that value are the identity.
@@ -116,7 +149,9 @@ Result<NormalizedAlert> ParseMatch(const Value& item, const std::string& where) 
   auto query_keys = f.StringList("rule_param_query_key");
   if (!query_keys.empty()) {
     a.dedup_key = "rule=" + a.rule_name;
-    for (const auto& k : query_keys) a.dedup_key += fmt::format(" {}={}", k, f.String(k).value_or(""));
+    for (const auto& k : query_keys) {
+      a.dedup_key += fmt::format(" {}={}", k, f.String(k).value_or(""));
+    }
   }
   a.raw_json = json::Serialize(item);
   return a;
@@ -130,7 +165,9 @@ Result<NormalizedAlert> ParseItem(const Value& item, const std::string& where) {
 
 bool DetectElastAlert(const rapidjson::Value& root) {
   const Value& item = formats::FirstItem(root);
-  if (!item.IsObject()) return false;
+  if (!item.IsObject()) {
+    return false;
+  }
   return (item.HasMember("num_hits") && item.HasMember("num_matches")) || IsHiveShape(item);
 }
 

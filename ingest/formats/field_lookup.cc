@@ -18,14 +18,20 @@ using rapidjson::Value;
 // Finds `path` under `v`, trying every split of the dotted name into a
 // literal key and a remaining path: "a.b.c" matches a→b→c, "a.b"→c, a→"b.c"
 // and "a.b.c". Depth is bounded by the number of dots.
+// A key as a length-delimited Value: a bare StringRef would decay to a
+// NUL-terminated const char* and read past `key`.
+Value Key(std::string_view key) {
+  return Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+}
+
 const Value* FindIn(const Value& v, std::string_view path) {
   if (!v.IsObject()) return nullptr;
   // Whole remaining path as one key first (flattened payloads are common).
-  auto whole = v.FindMember(rapidjson::StringRef(path.data(), path.size()));
+  auto whole = v.FindMember(Key(path));
   if (whole != v.MemberEnd() && !whole->value.IsNull()) return &whole->value;
   for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
     std::string_view head = path.substr(0, dot);
-    auto it = v.FindMember(rapidjson::StringRef(head.data(), head.size()));
+    auto it = v.FindMember(Key(head));
     if (it == v.MemberEnd()) continue;
     if (const Value* found = FindIn(it->value, path.substr(dot + 1))) return found;
   }

@@ -35,14 +35,18 @@ const std::vector<FormatInfo>& Formats() {
 
 const FormatInfo* FindFormat(std::string_view name) {
   for (const auto& f : Formats()) {
-    if (f.name == name) return &f;
+    if (f.name == name) {
+      return &f;
+    }
   }
   return nullptr;
 }
 
 std::vector<std::string> SupportedFormats() {
   std::vector<std::string> out;
-  for (const auto& f : Formats()) out.emplace_back(f.name);
+  for (const auto& f : Formats()) {
+    out.emplace_back(f.name);
+  }
   out.emplace_back("auto");
   return out;
 }
@@ -53,7 +57,9 @@ Result<ParsedBody> ParseBody(std::string_view format, std::string_view body) {
     info = FindFormat(format);
     if (!info) {
       std::string names;
-      for (const auto& n : SupportedFormats()) names += (names.empty() ? "" : ", ") + n;
+      for (const auto& n : SupportedFormats()) {
+        names += (names.empty() ? "" : ", ") + n;
+      }
       return Status::NotFound(fmt::format("ingest format '{}' is not supported; supported: {}",
                                           format.substr(0, 64), names));
     }
@@ -69,7 +75,8 @@ Result<ParsedBody> ParseBody(std::string_view format, std::string_view body) {
     }
     if (!info) {
       return Status::Unprocessable(
-          "could not recognise the sender's format; post to /api/v1/ingest/{format} with the format named");
+          "could not recognise the sender's format; post to /api/v1/ingest/{format} with the "
+          "format named");
     }
   }
   ParsedBody out;
@@ -85,10 +92,12 @@ namespace {
 using observables::ObservableType;
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
@@ -96,16 +105,20 @@ std::string_view Trim(std::string_view s) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return out;
 }
 
 // Values senders write when a field has nothing in it.
 bool IsPlaceholder(std::string_view value) {
-  static constexpr std::string_view kPlaceholders[] = {
-      "-", "--", "?", "n/a", "na", "null", "(null)", "nil", "none", "unknown", "undefined", "empty"};
+  static constexpr std::string_view kPlaceholders[] = {"-",    "--",      "?",         "n/a",
+                                                       "na",   "null",    "(null)",    "nil",
+                                                       "none", "unknown", "undefined", "empty"};
   std::string lower = Lower(value);
-  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) != std::end(kPlaceholders);
+  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) !=
+         std::end(kPlaceholders);
 }
 
 // Loopback and unspecified addresses say nothing about an attacker or a victim.
@@ -116,10 +129,13 @@ bool IsMeaninglessIp(std::string_view canonical) {
 
 }  // namespace
 
-Result<std::vector<NormalizedAlert>> ParseObjectOrArray(const rapidjson::Value& root, ItemParser parse) {
+Result<std::vector<NormalizedAlert>> ParseObjectOrArray(const rapidjson::Value& root,
+                                                        ItemParser parse) {
   std::vector<NormalizedAlert> out;
   if (root.IsArray()) {
-    if (root.Empty()) return Status::Unprocessable("the array holds no alerts");
+    if (root.Empty()) {
+      return Status::Unprocessable("the array holds no alerts");
+    }
     if (root.Size() > kMaxAlerts) {
       return Status::Unprocessable(fmt::format("a body may hold at most {} alerts", kMaxAlerts));
     }
@@ -146,21 +162,31 @@ Result<std::vector<NormalizedAlert>> ParseObjectOrArray(const rapidjson::Value& 
 }
 
 const rapidjson::Value& FirstItem(const rapidjson::Value& root) {
-  if (root.IsArray() && !root.Empty()) return root[0];
+  if (root.IsArray() && !root.Empty()) {
+    return root[0];
+  }
   return root;
 }
 
 std::string Where(std::string_view item, std::string_view field) {
-  if (field.empty()) return item.empty() ? std::string("the body") : std::string(item);
-  if (item.empty()) return std::string(field);
+  if (field.empty()) {
+    return item.empty() ? std::string("the body") : std::string(item);
+  }
+  if (item.empty()) {
+    return std::string(field);
+  }
   return fmt::format("{}.{}", item, field);
 }
 
 std::string Clip(std::string text, size_t max) {
-  if (text.size() <= max) return text;
+  if (text.size() <= max) {
+    return text;
+  }
   size_t n = max;
   // Back off to the first byte of the character that would be cut.
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) {
+    --n;
+  }
   text.resize(n);
   return text;
 }
@@ -169,9 +195,11 @@ std::string TitleText(std::string_view text) {
   std::string out;
   out.reserve(std::min(text.size(), kMaxTitleBytes + 4));
   for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
+    auto u = static_cast<unsigned char>(c);
     out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
-    if (out.size() > kMaxTitleBytes + 4) break;
+    if (out.size() > kMaxTitleBytes + 4) {
+      break;
+    }
   }
   return Clip(std::string(Trim(out)), kMaxTitleBytes);
 }
@@ -182,8 +210,12 @@ std::string DescriptionText(std::string_view text) {
 
 void AddTag(std::string_view tag, std::vector<std::string>* tags) {
   tag = Trim(tag);
-  if (!IsValidTag(tag) || tags->size() >= kMaxTags) return;
-  if (std::find(tags->begin(), tags->end(), tag) != tags->end()) return;
+  if (!IsValidTag(tag) || tags->size() >= kMaxTags) {
+    return;
+  }
+  if (std::find(tags->begin(), tags->end(), tag) != tags->end()) {
+    return;
+  }
   tags->emplace_back(tag);
 }
 
@@ -193,10 +225,18 @@ void AddAttackTag(std::string_view id, std::vector<std::string>* tags) {
   auto digits = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (id.size() != 5 && id.size() != 9) return;
-  if (id[0] != 'T' && id[0] != 't') return;
-  if (!digits(id.substr(1, 4))) return;
-  if (id.size() == 9 && (id[5] != '.' || !digits(id.substr(6)))) return;
+  if (id.size() != 5 && id.size() != 9) {
+    return;
+  }
+  if (id[0] != 'T' && id[0] != 't') {
+    return;
+  }
+  if (!digits(id.substr(1, 4))) {
+    return;
+  }
+  if (id.size() == 9 && (id[5] != '.' || !digits(id.substr(6)))) {
+    return;
+  }
   AddTag("attack." + Lower(id), tags);
 }
 
@@ -208,7 +248,8 @@ std::optional<Severity> SeverityFromWord(std::string_view word) {
   if (w == "high" || w == "error" || w == "err" || w == "major" || w == "severe" || w == "3") {
     return Severity::kHigh;
   }
-  if (w == "medium" || w == "moderate" || w == "warning" || w == "warn" || w == "normal" || w == "2") {
+  if (w == "medium" || w == "moderate" || w == "warning" || w == "warn" || w == "normal" ||
+      w == "2") {
     return Severity::kMedium;
   }
   if (w == "low" || w == "minor" || w == "info" || w == "informational" || w == "information" ||
@@ -220,34 +261,67 @@ std::optional<Severity> SeverityFromWord(std::string_view word) {
 
 std::string UrlHost(std::string_view url) {
   auto norm = observables::Normalize(ObservableType::kUrl, url);
-  if (!norm.ok()) return {};
+  if (!norm.ok()) {
+    return {};
+  }
   return std::string(observables::UrlHost(norm->value));
 }
 
 bool AddValue(ObservableType type, std::string_view value, std::vector<AlertObservable>* out) {
   value = Trim(value);
-  if (value.empty() || IsPlaceholder(value)) return false;
-  auto norm = observables::Normalize(type, value);
-  if (!norm.ok()) return false;
-  if (norm->type == ObservableType::kIp && IsMeaninglessIp(norm->value)) return false;
-  for (const auto& o : *out) {
-    if (o.type == norm->type && o.value == norm->value) return true;
+  if (value.empty() || IsPlaceholder(value)) {
+    return false;
   }
-  if (out->size() >= kMaxObservables) return false;
-  return AddObservable(norm->type, norm->value, false, out);
+  auto norm = observables::Normalize(type, value);
+  if (!norm.ok()) {
+    return false;
+  }
+  if (norm->type == ObservableType::kIp && IsMeaninglessIp(norm->value)) {
+    return false;
+  }
+  for (const auto& o : *out) {
+    if (o.type == norm->type && o.value == norm->value) {
+      return true;
+    }
+  }
+  if (out->size() >= kMaxObservables) {
+    return false;
+  }
+  if (!AddObservable(norm->type, norm->value, false, out)) {
+    return false;
+  }
+  // As in text (observables/extract.h): a url also gives its host, because
+  // correlation by domain matters.
+  if (norm->type == ObservableType::kUrl) {
+    std::string_view host = observables::UrlHost(norm->value);
+    if (host.size() > 2 && host.front() == '[') {
+      host = host.substr(1, host.size() - 2);
+    }
+    if (observables::Normalize(ObservableType::kIp, host).ok()) {
+      AddValue(ObservableType::kIp, host, out);
+    } else if (host.find('.') != std::string_view::npos) {
+      AddValue(ObservableType::kDomain, host, out);
+    }
+  }
+  return true;
 }
 
 void AddIpOrHostname(std::string_view value, std::vector<AlertObservable>* out) {
   value = Trim(value);
-  if (value.empty()) return;
+  if (value.empty()) {
+    return;
+  }
   std::string_view host = value;
   if (host.front() == '[') {
     size_t close = host.find(']');
-    if (close != std::string_view::npos) host = host.substr(1, close - 1);
+    if (close != std::string_view::npos) {
+      host = host.substr(1, close - 1);
+    }
   } else if (host.find(':') == host.rfind(':') && host.find(':') != std::string_view::npos) {
     // One colon: "host:port" (an IPv6 address has two or more).
     std::string_view port = host.substr(host.find(':') + 1);
-    if (!port.empty() && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!port.empty() &&
+        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       host = host.substr(0, host.find(':'));
     }
   }
@@ -261,7 +335,9 @@ void AddIpOrHostname(std::string_view value, std::vector<AlertObservable>* out) 
 void AddMapped(const Fields& fields, const std::vector<FieldMapping>& map,
                std::vector<AlertObservable>* out) {
   for (const auto& m : map) {
-    for (const auto& value : fields.StringList(m.path)) AddValue(m.type, value, out);
+    for (const auto& value : fields.StringList(m.path)) {
+      AddValue(m.type, value, out);
+    }
   }
 }
 
@@ -313,7 +389,9 @@ const std::vector<FieldMapping>& FlatFieldMap() {
 
 void AddText(std::string_view text, const std::vector<std::string>& exclude, bool skip_links,
              std::vector<AlertObservable>* out) {
-  if (text.empty()) return;
+  if (text.empty()) {
+    return;
+  }
   std::vector<std::string> link_hosts;
   // A url comes before the host it contains (extract.h), so its host is
   // known by the time the host itself is reported.
@@ -321,11 +399,15 @@ void AddText(std::string_view text, const std::vector<std::string>& exclude, boo
     const auto& o = e.observable;
     if (skip_links && o.type == ObservableType::kUrl) {
       std::string_view host = observables::UrlHost(o.value);
-      if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+      if (host.size() > 2 && host.front() == '[') {
+        host = host.substr(1, host.size() - 2);
+      }
       link_hosts.emplace_back(host);
       continue;
     }
-    if (std::find(exclude.begin(), exclude.end(), o.value) != exclude.end()) continue;
+    if (std::find(exclude.begin(), exclude.end(), o.value) != exclude.end()) {
+      continue;
+    }
     if ((o.type == ObservableType::kDomain || o.type == ObservableType::kIp) &&
         std::find(link_hosts.begin(), link_hosts.end(), o.value) != link_hosts.end()) {
       continue;

@@ -72,7 +72,8 @@ bool DetectElastAlert(const rapidjson::Value& root);
 // suricata.cc: Suricata EVE `event_type: alert` records (raw, or Filebeat/Logstash ECS).
 Result<std::vector<NormalizedAlert>> ParseSuricata(const rapidjson::Value& root);
 bool DetectSuricata(const rapidjson::Value& root);
-// sentinel.cc: a Microsoft Sentinel incident (Logic App incident trigger body or the incident resource).
+// sentinel.cc: a Microsoft Sentinel incident (Logic App incident trigger body or the incident
+// resource).
 Result<std::vector<NormalizedAlert>> ParseSentinel(const rapidjson::Value& root);
 bool DetectSentinel(const rapidjson::Value& root);
 
@@ -82,20 +83,22 @@ bool DetectSentinel(const rapidjson::Value& root);
 // not an alert of the format (or has wrong JSON types) is refused.
 namespace formats {
 
-inline constexpr size_t kMaxAlerts = 1000;              // per body
+inline constexpr size_t kMaxAlerts = 1000;  // per body
 inline constexpr size_t kMaxTitleBytes = 1024;
 inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
-inline constexpr size_t kMaxTags = 100;                 // per alert
-inline constexpr size_t kMaxObservables = 1000;         // per alert
+inline constexpr size_t kMaxTags = 100;          // per alert
+inline constexpr size_t kMaxObservables = 1000;  // per alert
 
 // One item of a body: the item (object) and its name in error messages
 // ("" for a single-alert body, "alerts[2]" for an array).
-using ItemParser = Result<NormalizedAlert> (*)(const rapidjson::Value& item, const std::string& where);
+using ItemParser = Result<NormalizedAlert> (*)(const rapidjson::Value& item,
+                                               const std::string& where);
 
 // A body that is one alert object or a JSON array of them (Logstash
 // `json_batch`): each item goes through `parse`. InvalidArgument for a body
 // or item that is not an object; Unprocessable for an empty or oversized array.
-Result<std::vector<NormalizedAlert>> ParseObjectOrArray(const rapidjson::Value& root, ItemParser parse);
+Result<std::vector<NormalizedAlert>> ParseObjectOrArray(const rapidjson::Value& root,
+                                                        ItemParser parse);
 
 // The item to look at for detection: the first element of an array, else the root.
 const rapidjson::Value& FirstItem(const rapidjson::Value& root);
@@ -126,8 +129,9 @@ std::string UrlHost(std::string_view url);
 
 // Adds one observable from a sender's field, skipping placeholders ("-",
 // "N/A", "null", "unknown", ...), loopback and unspecified IPs, values that do
-// not normalise, and anything past kMaxObservables. True when added or
-// already present.
+// not normalise, and anything past kMaxObservables. A url also adds its host
+// (a domain when it has two labels or more, an ip), as text extraction does.
+// True when added or already present.
 bool AddValue(observables::ObservableType type, std::string_view value,
               std::vector<AlertObservable>* out);
 // A field that holds an IP or a host name, possibly with a port

@@ -20,9 +20,15 @@ using rapidjson::Value;
 
 // Event priority: 0-1 low, 2 medium (Graylog's "normal"), 3 high, 4 critical.
 Severity PrioritySeverity(int64_t p) {
-  if (p <= 1) return Severity::kLow;
-  if (p == 2) return Severity::kMedium;
-  if (p == 3) return Severity::kHigh;
+  if (p <= 1) {
+    return Severity::kLow;
+  }
+  if (p == 2) {
+    return Severity::kMedium;
+  }
+  if (p == 3) {
+    return Severity::kHigh;
+  }
   return Severity::kCritical;
 }
 
@@ -30,16 +36,21 @@ Severity PrioritySeverity(int64_t p) {
 // `source` and Graylog's `gl2_remote_ip`.
 void CollectShippers(const Fields& f, std::vector<std::string>* out) {
   for (std::string_view path : {"source", "fields.gl2_remote_ip", "gl2_remote_ip"}) {
-    if (auto v = f.String(path)) out->push_back(*v);
+    if (auto v = f.String(path)) {
+      out->push_back(*v);
+    }
   }
 }
 
 }  // namespace
 
 bool DetectGraylog(const rapidjson::Value& root) {
-  if (!root.IsObject()) return false;
+  if (!root.IsObject()) {
+    return false;
+  }
   auto event = root.FindMember("event");
-  return root.HasMember("event_definition_id") && event != root.MemberEnd() && event->value.IsObject();
+  return root.HasMember("event_definition_id") && event != root.MemberEnd() &&
+         event->value.IsObject();
 }
 
 Result<std::vector<NormalizedAlert>> ParseGraylog(const rapidjson::Value& root) {
@@ -50,16 +61,21 @@ Result<std::vector<NormalizedAlert>> ParseGraylog(const rapidjson::Value& root) 
   Fields f(root);
   auto definition_id = f.String("event_definition_id");
   if (!definition_id) {
-    return Status::Unprocessable("event_definition_id is missing: the body is not a Graylog notification");
+    return Status::Unprocessable(
+        "event_definition_id is missing: the body is not a Graylog notification");
   }
   const Value* event = f.Find("event");
-  if (!event) return Status::Unprocessable("event is missing: the body is not a Graylog notification");
+  if (!event) {
+    return Status::Unprocessable("event is missing: the body is not a Graylog notification");
+  }
   if (!event->IsObject()) {
-    return Status::InvalidArgument(fmt::format("event must be an object, not {}", json::TypeName(*event)));
+    return Status::InvalidArgument(
+        fmt::format("event must be an object, not {}", json::TypeName(*event)));
   }
   const Value* backlog = f.Find("backlog");
   if (backlog && !backlog->IsArray()) {
-    return Status::InvalidArgument(fmt::format("backlog must be an array, not {}", json::TypeName(*backlog)));
+    return Status::InvalidArgument(
+        fmt::format("backlog must be an array, not {}", json::TypeName(*backlog)));
   }
   Fields ev(*event);
 
@@ -77,7 +93,9 @@ Result<std::vector<NormalizedAlert>> ParseGraylog(const rapidjson::Value& root) 
   }
   a.description = formats::DescriptionText(description);
   a.severity = Severity::kMedium;
-  if (auto priority = ev.Int("priority")) a.severity = PrioritySeverity(*priority);
+  if (auto priority = ev.Int("priority")) {
+    a.severity = PrioritySeverity(*priority);
+  }
   a.event_time = ev.Time("timestamp");
 
   // The event definition and the event's key (its group-by values); without
@@ -85,7 +103,8 @@ Result<std::vector<NormalizedAlert>> ParseGraylog(const rapidjson::Value& root) 
   if (auto key = ev.String("key")) {
     a.dedup_key = fmt::format("event_definition_id={} key={}", *definition_id, *key);
   } else {
-    a.dedup_key = fmt::format("event_definition_id={} event.id={}", *definition_id, ev.String("id").value_or(""));
+    a.dedup_key = fmt::format("event_definition_id={} event.id={}", *definition_id,
+                              ev.String("id").value_or(""));
   }
 
   std::vector<std::string> shippers;
@@ -95,11 +114,15 @@ Result<std::vector<NormalizedAlert>> ParseGraylog(const rapidjson::Value& root) 
       formats::AddMapped(Fields(*fields), formats::FlatFieldMap(), &a.observables);
     }
   }
-  if (message) formats::AddText(*message, shippers, /*skip_links=*/true, &a.observables);
+  if (message) {
+    formats::AddText(*message, shippers, /*skip_links=*/true, &a.observables);
+  }
   if (backlog) {
     size_t n = 0;
     for (const auto& m : backlog->GetArray()) {
-      if (!m.IsObject() || n++ >= formats::kMaxAlerts) continue;
+      if (!m.IsObject() || n++ >= formats::kMaxAlerts) {
+        continue;
+      }
       Fields msg(m);
       std::vector<std::string> msg_shippers = shippers;
       CollectShippers(msg, &msg_shippers);

@@ -58,10 +58,13 @@ std::vector<std::pair<std::string, std::string>> StableRow(const Value& result) 
   std::vector<std::pair<std::string, std::string>> row;
   for (const auto& m : result.GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    if (IsVolatile(name)) continue;
+    if (IsVolatile(name)) {
+      continue;
+    }
     // Multivalue fields arrive as arrays: keep every value, in order.
-    std::string value = m.value.IsString() ? std::string(m.value.GetString(), m.value.GetStringLength())
-                                           : json::Serialize(m.value);
+    std::string value = m.value.IsString()
+                            ? std::string(m.value.GetString(), m.value.GetStringLength())
+                            : json::Serialize(m.value);
     row.emplace_back(std::move(name), std::move(value));
   }
   std::sort(row.begin(), row.end());
@@ -71,9 +74,13 @@ std::vector<std::pair<std::string, std::string>> StableRow(const Value& result) 
 }  // namespace
 
 bool DetectSplunk(const rapidjson::Value& root) {
-  if (!root.IsObject()) return false;
+  if (!root.IsObject()) {
+    return false;
+  }
   auto result = root.FindMember("result");
-  if (result == root.MemberEnd() || !result->value.IsObject()) return false;
+  if (result == root.MemberEnd() || !result->value.IsObject()) {
+    return false;
+  }
   return (root.HasMember("sid") || root.HasMember("search_name")) &&
          (root.HasMember("results_link") || root.HasMember("app") || root.HasMember("owner"));
 }
@@ -89,13 +96,15 @@ Result<std::vector<NormalizedAlert>> ParseSplunk(const rapidjson::Value& root) {
     return Status::Unprocessable("result is missing: the body is not a Splunk webhook alert");
   }
   if (!it->value.IsObject()) {
-    return Status::InvalidArgument(fmt::format("result must be an object, not {}", json::TypeName(it->value)));
+    return Status::InvalidArgument(
+        fmt::format("result must be an object, not {}", json::TypeName(it->value)));
   }
   const Value& result = it->value;
   auto search_name = f.String("search_name");
   auto sid = f.String("sid");
   if (!search_name && !sid) {
-    return Status::Unprocessable("search_name and sid are missing: the body is not a Splunk webhook alert");
+    return Status::Unprocessable(
+        "search_name and sid are missing: the body is not a Splunk webhook alert");
   }
   Fields row(result);
   std::string app = f.String("app").value_or("");
@@ -105,16 +114,26 @@ Result<std::vector<NormalizedAlert>> ParseSplunk(const rapidjson::Value& root) {
   // The search head: `server_host` when the alert template adds it, else the
   // host of the results link (alert_actions.conf `hostname`).
   a.source = f.String("server_host").value_or("");
-  if (a.source.empty()) a.source = formats::UrlHost(f.String("results_link").value_or(""));
-  if (a.source.empty()) a.source = "splunk";
+  if (a.source.empty()) {
+    a.source = formats::UrlHost(f.String("results_link").value_or(""));
+  }
+  if (a.source.empty()) {
+    a.source = "splunk";
+  }
   a.source = formats::Clip(a.source, 256);
   // An ad-hoc search has no name (search_name is null); the sid is all there is.
   a.rule_name = formats::TitleText(search_name.value_or("Splunk search " + sid.value_or("")));
   a.title = a.rule_name;
   auto stable = StableRow(result);
-  std::string description = fmt::format("Splunk search \"{}\"{} matched:", a.rule_name,
-                                        app.empty() ? "" : fmt::format(" in app {}", app));
-  for (const auto& [name, value] : stable) description += fmt::format("\n{} = {}", name, value);
+  std::string description = search_name ? fmt::format("Saved search \"{}\"", *search_name)
+                                        : fmt::format("Ad-hoc search {}", *sid);
+  if (!app.empty()) {
+    description += fmt::format(" in app {}", app);
+  }
+  description += " matched:";
+  for (const auto& [name, value] : stable) {
+    description += fmt::format("\n{} = {}", name, value);
+  }
   a.description = formats::DescriptionText(description);
   a.severity = Severity::kMedium;
   if (auto word = row.FirstString({"severity", "urgency"})) {
@@ -124,19 +143,27 @@ Result<std::vector<NormalizedAlert>> ParseSplunk(const rapidjson::Value& root) {
   }
   a.event_time = row.Time("_time");
 
-  for (const auto& tag : row.StringList("tag")) formats::AddTag(tag, &a.tags);
+  for (const auto& tag : row.StringList("tag")) {
+    formats::AddTag(tag, &a.tags);
+  }
   for (std::string_view path : {"annotations.mitre_attack", "mitre_technique_id", "mitre_attack"}) {
-    for (const auto& id : row.StringList(path)) formats::AddAttackTag(id, &a.tags);
+    for (const auto& id : row.StringList(path)) {
+      formats::AddAttackTag(id, &a.tags);
+    }
   }
 
   // The saved search and what it found; never the sid (one run of the search).
   std::string key = fmt::format("app={} search_name={}", app, search_name.value_or(""));
-  for (const auto& [name, value] : stable) key += fmt::format("\x1f{}={}", name, value);
+  for (const auto& [name, value] : stable) {
+    key += fmt::format("\x1f{}={}", name, value);
+  }
   a.dedup_key = std::move(key);
 
   // CIM `src` and `dest` hold an address or a host name.
   for (std::string_view path : {"src", "dest"}) {
-    for (const auto& v : row.StringList(path)) formats::AddIpOrHostname(v, &a.observables);
+    for (const auto& v : row.StringList(path)) {
+      formats::AddIpOrHostname(v, &a.observables);
+    }
   }
   formats::AddMapped(row, CimFieldMap(), &a.observables);
   a.raw_json = json::Serialize(root);

@@ -34,9 +34,15 @@ const Value& AlertOf(const Value& body) {
 
 // rule.level 0-16: 0-4 low, 5-7 medium, 8-11 high, 12-16 critical.
 Severity LevelSeverity(int64_t level) {
-  if (level <= 4) return Severity::kLow;
-  if (level <= 7) return Severity::kMedium;
-  if (level <= 11) return Severity::kHigh;
+  if (level <= 4) {
+    return Severity::kLow;
+  }
+  if (level <= 7) {
+    return Severity::kMedium;
+  }
+  if (level <= 11) {
+    return Severity::kHigh;
+  }
   return Severity::kCritical;
 }
 
@@ -91,10 +97,14 @@ std::string MainEntity(const Fields& f) {
   };
   for (std::string_view path : kEntities) {
     auto v = f.String(path);
-    if (!v || *v == "-" || *v == "::1" || *v == "127.0.0.1") continue;
+    if (!v || *v == "-" || *v == "::1" || *v == "127.0.0.1") {
+      continue;
+    }
     std::string entity = fmt::format("{}={}", path, *v);
     if (path == "data.vulnerability.cve") {
-      if (auto package = f.String("data.vulnerability.package.name")) entity += "/" + *package;
+      if (auto package = f.String("data.vulnerability.package.name")) {
+        entity += "/" + *package;
+      }
     }
     return entity;
   }
@@ -105,16 +115,22 @@ std::string MainEntity(const Fields& f) {
 // a file hash and is left out).
 void AddSysmonHashes(const Fields& f, std::vector<AlertObservable>* out) {
   auto hashes = f.String("data.win.eventdata.hashes");
-  if (!hashes) return;
+  if (!hashes) {
+    return;
+  }
   std::string_view rest = *hashes;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
     std::string_view part = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     size_t eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
+    if (eq == std::string_view::npos) {
+      continue;
+    }
     std::string_view kind = part.substr(0, eq);
-    if (kind == "IMPHASH") continue;
+    if (kind == "IMPHASH") {
+      continue;
+    }
     formats::AddValue(ObservableType::kHash, part.substr(eq + 1), out);
   }
 }
@@ -136,12 +152,12 @@ Result<NormalizedAlert> ParseItem(const Value& body, const std::string& where) {
   }
   auto rule_id = f.String("rule.id");
   if (!rule_id) {
-    return Status::Unprocessable(fmt::format(
-        "{} is missing: the body is not a Wazuh alert", formats::Where(where, "rule.id")));
+    return Status::Unprocessable(fmt::format("{} is missing: the body is not a Wazuh alert",
+                                             formats::Where(where, "rule.id")));
   }
   if (!f.Has("rule.level")) {
-    return Status::Unprocessable(fmt::format(
-        "{} is missing: the body is not a Wazuh alert", formats::Where(where, "rule.level")));
+    return Status::Unprocessable(fmt::format("{} is missing: the body is not a Wazuh alert",
+                                             formats::Where(where, "rule.level")));
   }
   auto level = f.Int("rule.level");
   if (!level) {
@@ -165,14 +181,20 @@ Result<NormalizedAlert> ParseItem(const Value& body, const std::string& where) {
   a.severity = LevelSeverity(*level);
   a.event_time = f.Time("timestamp");
 
-  for (const auto& group : f.StringList("rule.groups")) formats::AddTag(group, &a.tags);
-  for (const auto& id : f.StringList("rule.mitre.id")) formats::AddAttackTag(id, &a.tags);
+  for (const auto& group : f.StringList("rule.groups")) {
+    formats::AddTag(group, &a.tags);
+  }
+  for (const auto& id : f.StringList("rule.mitre.id")) {
+    formats::AddAttackTag(id, &a.tags);
+  }
 
   // Never the alert's `id`: it names this one event, so every re-firing would
   // look new. The rule, the agent and the main entity name the situation.
   std::string agent_id = f.String("agent.id").value_or("");
   a.dedup_key = fmt::format("rule.id={} agent.id={}", *rule_id, agent_id);
-  if (std::string entity = MainEntity(f); !entity.empty()) a.dedup_key += " " + entity;
+  if (std::string entity = MainEntity(f); !entity.empty()) {
+    a.dedup_key += " " + entity;
+  }
 
   formats::AddMapped(f, WazuhFieldMap(), &a.observables);
   AddSysmonHashes(f, &a.observables);
@@ -187,9 +209,13 @@ Result<NormalizedAlert> ParseItem(const Value& body, const std::string& where) {
   }
   // The agent's and the manager's addresses are the log shipper's.
   for (std::string_view path : {"agent.ip", "manager.name", "cluster.node"}) {
-    if (auto v = f.String(path)) shippers.push_back(*v);
+    if (auto v = f.String(path)) {
+      shippers.push_back(*v);
+    }
   }
-  if (auto full_log = f.String("full_log")) {
+  // A file-integrity alert's full_log repeats the syscheck fields, with the
+  // hashes of the file before the change: the structured fields suffice.
+  if (auto full_log = f.String("full_log"); full_log && !f.Has("syscheck")) {
     formats::AddText(*full_log, shippers, /*skip_links=*/false, &a.observables);
   }
   a.raw_json = json::Serialize(body);
@@ -200,7 +226,9 @@ Result<NormalizedAlert> ParseItem(const Value& body, const std::string& where) {
 
 bool DetectWazuh(const rapidjson::Value& root) {
   const Value& item = formats::FirstItem(root);
-  if (!item.IsObject()) return false;
+  if (!item.IsObject()) {
+    return false;
+  }
   Fields f(AlertOf(item));
   return f.Has("rule.level") && f.Has("rule.id") && (f.Has("agent.id") || f.Has("manager.name"));
 }
