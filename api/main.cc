@@ -1,6 +1,9 @@
 // The watchfloor executable: serve, init, user add, apikey create,
 // audit verify, backup, migrate, settings.
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
 
@@ -15,6 +18,8 @@
 #include "core/migrations.h"
 #include "core/read_pool.h"
 #include "core/writer.h"
+#include "ingest/alert_service.h"
+#include "ingest/formats/registry.h"
 
 namespace {
 
@@ -214,6 +219,51 @@ int CmdMigrate(const wf::Config& c) {
   return 0;
 }
 
+// Loads samples/<format>/*.json through the same parsers and store as the
+// HTTP ingest, so a new user sees a populated queue.
+int CmdDemo(const wf::Config& c, const std::string& samples_dir) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(samples_dir)) {
+    return Fail(Status::InvalidArgument(fmt::format("no samples folder at {} (use --samples DIR)", samples_dir)));
+  }
+  auto local = Local::Open(c);
+  if (!local.ok()) return Fail(local.status());
+  wf::ingest::AlertService alerts(*(*local)->writer, *(*local)->reads, (*local)->clock,
+                                  {c.dedup_window_seconds * 1000, false});
+  std::vector<fs::path> files;
+  for (const auto& dir : fs::directory_iterator(samples_dir)) {
+    if (!dir.is_directory()) continue;
+    for (const auto& f : fs::directory_iterator(dir.path())) {
+      if (f.path().extension() == ".json") files.push_back(f.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  int created = 0, duplicates = 0, skipped = 0;
+  for (const auto& f : files) {
+    std::string format = f.parent_path().filename().string();
+    if (format == "templates" || format == "grafana-dashboards") continue;
+    std::ifstream in(f, std::ios::binary);
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto parsed = wf::ingest::ParseBody(format, body);
+    if (!parsed.ok()) {
+      std::cerr << fmt::format("  skipped {}: {}\n", f.string(), parsed.status().message());
+      ++skipped;
+      continue;
+    }
+    wf::ingest::DeliveryMeta meta{"local", std::nullopt, (*local)->ctx.actor, wf::crypto::Sha256Hex(body),
+                                  static_cast<int64_t>(body.size()), ""};
+    auto r = Await<std::vector<wf::ingest::IngestResult>>([&](auto done) {
+      alerts.Ingest(std::move(parsed->alerts), meta, std::move(done));
+    });
+    if (!r.ok()) return Fail(r.status());
+    for (const auto& x : *r) (x.created ? created : duplicates)++;
+  }
+  std::cout << fmt::format("demo: {} files loaded: {} alerts created, {} deliveries folded as duplicates{}\n",
+                           files.size(), created, duplicates,
+                           skipped ? fmt::format(", {} skipped", skipped) : "");
+  return 0;
+}
+
 int CmdSettings() {
   for (const auto& s : wf::DescribeSettings()) {
     std::cout << fmt::format("{:32} {:48} default: {}\n    {}\n", s.name, s.env,
@@ -266,11 +316,14 @@ int main(int argc, char** argv) {
   backup->add_option("FILE", backup_file, "destination file")->required();
   auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
   auto* settings = app.add_subcommand("settings", "List every setting, its environment variable and default");
+  auto* demo = app.add_subcommand("demo", "Load the sample SIEM payloads of samples/ into the alert queue");
+  std::string samples_dir = "samples";
+  demo->add_option("--samples", samples_dir, "folder with one subfolder per format (default: samples)");
 
   const std::string global_footer =
       "Global options (before or after the command): --config FILE, --db PATH, --listen HOST:PORT,\n"
       "--log-level LEVEL, --set name=value. See `watchfloor --help` and `watchfloor settings`.";
-  for (auto* sub : {serve, init, user_add, apikey_create, audit_verify, backup, migrate, settings}) {
+  for (auto* sub : {serve, init, user_add, apikey_create, audit_verify, backup, migrate, settings, demo}) {
     sub->footer(global_footer);
   }
 
@@ -289,5 +342,6 @@ int main(int argc, char** argv) {
   if (backup->parsed()) return CmdBackup(*config, backup_file);
   if (migrate->parsed()) return CmdMigrate(*config);
   if (settings->parsed()) return CmdSettings();
+  if (demo->parsed()) return CmdDemo(*config, samples_dir);
   return 2;
 }

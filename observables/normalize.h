@@ -51,7 +51,8 @@
 //   asn       "AS15169", "as15169", "ASN15169", "15169" or asdot "AS1.10"
 //             (= 65546) -> "AS15169"; 0-4294967295, no leading zeros.
 //             `internal` is set for private, reserved and documentation ASNs
-//             (0, 23456, 64496-65535, 65536-65551, 4200000000-4294967295).
+//             (0, 23456 AS_TRANS, 64496-131071: documentation, private and
+//             reserved, 4200000000-4294967295: private and reserved).
 //   filename, user, user_agent, registry, other
 //             Kept verbatim once trimmed: not refanged (a defanged form inside
 //             a file name or registry path is evidence, not a typo) and not

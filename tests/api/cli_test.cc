@@ -652,3 +652,26 @@ TEST_CASE("CLI: an unknown key in the TOML file fails and names the key", "[cli]
 
 }  // namespace
 }  // namespace wf::test
+
+namespace wf::test {
+namespace {
+
+TEST_CASE("CLI: demo loads every sample folder into the queue, duplicates folded", "[cli]") {
+  TempDir dir;
+  const std::string db = dir / "wf.db";
+  InitDb(dir, db);
+  RunResult r = Run(dir, {"demo", "--db", db, "--samples", std::string(WATCHFLOOR_SOURCE_DIR) + "/samples"});
+  INFO(Describe(r));
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("alerts created"));
+  CHECK(QueryInt(db, "SELECT COUNT(DISTINCT source_kind) FROM alerts") >= 10);
+  CHECK(QueryInt(db, "SELECT COUNT(*) FROM alerts WHERE occurrences > 1") >= 5);
+  CHECK(QueryInt(db, "SELECT COUNT(*) FROM alert_deliveries") > QueryInt(db, "SELECT COUNT(*) FROM alerts"));
+  // A missing folder is a clear error, not a crash.
+  RunResult missing = Run(dir, {"demo", "--db", db, "--samples", dir / "nope"});
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.err, Catch::Contains("no samples folder"));
+}
+
+}  // namespace
+}  // namespace wf::test

@@ -36,7 +36,7 @@ Row Invalid(ObservableType type, std::string input, std::string reason) {
 std::string Label(size_t n) { return {std::string(n, 'a')}; }
 
 // "invoice<U+202E>fdp.exe" displays as "invoiceexe.pdf": evidence, kept as sent.
-constexpr char kRightToLeftOverrideName[] =
+constexpr std::string_view kRightToLeftOverrideName =
     "invoice\xE2\x80\xAE"
     "fdp.exe";
 
