@@ -834,6 +834,11 @@ Result<std::vector<OpenCaseCount>> CaseService::OpenCaseCounts() {
   return CountOpenCases(lease.db());
 }
 
+Result<CaseReport> CaseService::Report(int64_t from_ms, int64_t to_ms, int top_n) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return ComputeCaseReport(lease.db(), from_ms, to_ms, top_n);
+}
+
 Result<int64_t> CaseService::OutboxBacklog() {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return outbox::Backlog(lease.db());

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cases/case.h"
+#include "cases/case_report.h"
 #include "cases/case_store.h"
 #include "core/audit.h"
 #include "core/clock.h"
@@ -149,6 +150,7 @@ class CaseService {
   Result<std::pair<std::string, Attachment>> OpenAttachment(const std::string& sha256);
 
   Result<std::vector<OpenCaseCount>> OpenCaseCounts();
+  Result<CaseReport> Report(int64_t from_ms, int64_t to_ms, int top_n);
   Result<int64_t> OutboxBacklog();
 
   Result<std::vector<SlaPolicy>> SlaPolicies();

@@ -331,6 +331,11 @@ Result<AlertPage> AlertService::List(AlertFilter filter) {
   return page;
 }
 
+Result<AlertReport> AlertService::Report(int64_t from_ms, int64_t to_ms, int top_n) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return ComputeAlertReport(lease.db(), from_ms, to_ms, top_n);
+}
+
 Result<std::vector<SearchHit>> AlertService::Search(const std::string& q, int limit) {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return SearchAlerts(lease.db(), q, limit);

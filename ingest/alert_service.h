@@ -19,6 +19,7 @@
 #include "core/writer.h"
 #include "ingest/alert.h"
 #include "cases/case_service.h"
+#include "ingest/alert_report.h"
 #include "ingest/alert_store.h"
 #include "observables/observable_store.h"
 
@@ -100,6 +101,7 @@ class AlertService {
   Result<AlertPage> List(AlertFilter filter);
   Result<AlertDetail> Get(int64_t id);
   Result<std::vector<SearchHit>> Search(const std::string& q, int limit);
+  Result<AlertReport> Report(int64_t from_ms, int64_t to_ms, int top_n);
   // The alert row alone (no raw payloads, observables or deliveries).
   Result<Alert> Summary(int64_t id);
   // Triage by hand: status (new ↔ ignored; imported alerts are left to cases),

@@ -82,6 +82,7 @@ Router BuildRouter() {
   RegisterObservableRoutes(r);
   RegisterTheHiveRoutes(r);
   RegisterSearchRoutes(r);
+  RegisterReportRoutes(r);
   return r;
 }
 

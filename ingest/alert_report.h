@@ -1,0 +1,27 @@
+// Alert figures for GET /api/v1/reports/summary (definitions in
+// docs/reports.md), by SQL over indexes for a period [from, to).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/sqlite.h"
+
+namespace wf::ingest {
+
+using Counts = std::vector<std::pair<std::string, int64_t>>;
+
+struct AlertReport {
+  int64_t alerts = 0;          // alerts created in the period
+  int64_t deliveries = 0;      // webhook deliveries received in the period
+  int64_t duplicates_suppressed = 0;  // deliveries that did not create an alert
+  int64_t promoted = 0;        // of the period's alerts, imported into a case
+  int64_t ignored = 0;
+  Counts by_source, by_severity, by_day, by_format, top_rules, top_tags, top_observables, mitre_techniques;
+};
+
+Result<AlertReport> ComputeAlertReport(db::Database& db, int64_t from_ms, int64_t to_ms, int top_n);
+
+}  // namespace wf::ingest
