@@ -839,6 +839,106 @@ Result<CaseReport> CaseService::Report(int64_t from_ms, int64_t to_ms, int top_n
   return ComputeCaseReport(lease.db(), from_ms, to_ms, top_n);
 }
 
+Result<std::vector<SimilarCase>> CaseService::Similar(int64_t case_id, int limit) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  WF_ASSIGN_OR_RETURN(Case c, GetCase(lease.db(), case_id));
+  return FindSimilarCases(lease.db(), c, limit);
+}
+
+Result<std::vector<KnowledgeEntry>> CaseService::Knowledge(const std::optional<std::string>& q, int limit) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return ListKnowledge(lease.db(), q, limit);
+}
+
+Result<Article> CaseService::GetArticle(int64_t id) {
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  return wf::cases::GetArticle(lease.db(), id);
+}
+
+void CaseService::Publish(int64_t case_id, std::optional<std::string> title, std::optional<std::string> body,
+                          std::vector<std::string> tags, Actor actor, Done<Article> done) {
+  if (actor.principal.role != auth::Role::kManager) {
+    return done(Status::PermissionDenied("only a manager publishes knowledge articles"));
+  }
+  if (title) {
+    if (Status st = ValidateText(*title, "title", kMaxTitle, true); !st.ok()) return done(st);
+  }
+  if (body) {
+    if (Status st = ValidateText(*body, "body", kMaxText, true); !st.ok()) return done(st);
+  }
+  if (Status st = ValidateTags(tags); !st.ok()) return done(st);
+  const Clock* clock = &clock_;
+  SubmitForResult<Article>(
+      writer_,
+      [case_id, title, body, tags, actor, clock](db::Database& db) -> Result<Article> {
+        int64_t now = clock->NowMs();
+        WF_ASSIGN_OR_RETURN(Case c, GetCase(db, case_id));
+        if (c.status != CaseStatus::kResolved && c.status != CaseStatus::kClosed) {
+          return Status::FailedPrecondition("publish from a resolved or closed case");
+        }
+        Article a;
+        a.case_id = case_id;
+        a.title = title.value_or(c.title);
+        if (body) {
+          a.body = *body;
+        } else {
+          // A first draft from what the case documented.
+          a.body = fmt::format("## What happened\n\n{}\n\n## Root cause\n\n{}\n\n## Resolution\n\n{} ({})\n",
+                               c.description, c.root_cause.empty() ? "(not recorded)" : c.root_cause,
+                               c.resolution_notes,
+                               c.resolution ? std::string(ResolutionName(*c.resolution)) : "unresolved");
+          WF_ASSIGN_OR_RETURN(auto tasks, ListTasks(db, case_id));
+          std::string steps;
+          for (const auto& t : tasks) {
+            if (t.status == TaskStatus::kCompleted) steps += "- " + t.title + "\n";
+          }
+          if (!steps.empty()) a.body += "\n## Steps taken\n\n" + steps;
+        }
+        a.tags = tags.empty() ? c.tags : tags;
+        a.created_by = actor.ctx.actor;
+        a.created_at = a.updated_at = now;
+        WF_ASSIGN_OR_RETURN(a.id, InsertArticle(db, a));
+        WF_RETURN_IF_ERROR(Event(db, case_id, now, actor.ctx.actor, "published",
+                                 fmt::format("Published as knowledge article #{}: {}", a.id, a.title)));
+        WF_RETURN_IF_ERROR(Audit(db, actor.ctx, "knowledge.publish", "knowledge_article", a.id,
+                                 json::Object({{"case", c.number}, {"title", a.title}}), now));
+        return wf::cases::GetArticle(db, a.id);
+      },
+      std::move(done));
+}
+
+void CaseService::EditArticle(int64_t id, std::optional<std::string> title, std::optional<std::string> body,
+                              std::optional<std::vector<std::string>> tags, Actor actor, Done<Article> done) {
+  if (actor.principal.role != auth::Role::kManager) {
+    return done(Status::PermissionDenied("only a manager edits knowledge articles"));
+  }
+  if (title) {
+    if (Status st = ValidateText(*title, "title", kMaxTitle, true); !st.ok()) return done(st);
+  }
+  if (body) {
+    if (Status st = ValidateText(*body, "body", kMaxText, true); !st.ok()) return done(st);
+  }
+  if (tags) {
+    if (Status st = ValidateTags(*tags); !st.ok()) return done(st);
+  }
+  const Clock* clock = &clock_;
+  SubmitForResult<Article>(
+      writer_,
+      [id, title, body, tags, actor, clock](db::Database& db) -> Result<Article> {
+        int64_t now = clock->NowMs();
+        WF_ASSIGN_OR_RETURN(Article a, wf::cases::GetArticle(db, id));
+        if (title) a.title = *title;
+        if (body) a.body = *body;
+        if (tags) a.tags = *tags;
+        a.updated_at = now;
+        WF_RETURN_IF_ERROR(UpdateArticle(db, a));
+        WF_RETURN_IF_ERROR(Audit(db, actor.ctx, "knowledge.update", "knowledge_article", id,
+                                 json::Object({{"title", a.title}}), now));
+        return wf::cases::GetArticle(db, id);
+      },
+      std::move(done));
+}
+
 Result<int64_t> CaseService::OutboxBacklog() {
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   return outbox::Backlog(lease.db());

@@ -19,6 +19,7 @@
 #include "cases/case.h"
 #include "cases/case_report.h"
 #include "cases/case_store.h"
+#include "cases/knowledge.h"
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/read_pool.h"
@@ -151,6 +152,16 @@ class CaseService {
 
   Result<std::vector<OpenCaseCount>> OpenCaseCounts();
   Result<CaseReport> Report(int64_t from_ms, int64_t to_ms, int top_n);
+
+  // Knowledge base (cases/knowledge.h).
+  Result<std::vector<SimilarCase>> Similar(int64_t case_id, int limit);
+  Result<std::vector<KnowledgeEntry>> Knowledge(const std::optional<std::string>& q, int limit);
+  Result<Article> GetArticle(int64_t id);
+  // A manager publishes a curated article from a resolved or closed case.
+  void Publish(int64_t case_id, std::optional<std::string> title, std::optional<std::string> body,
+               std::vector<std::string> tags, Actor actor, Done<Article> done);
+  void EditArticle(int64_t id, std::optional<std::string> title, std::optional<std::string> body,
+                   std::optional<std::vector<std::string>> tags, Actor actor, Done<Article> done);
   Result<int64_t> OutboxBacklog();
 
   Result<std::vector<SlaPolicy>> SlaPolicies();

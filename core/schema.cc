@@ -338,10 +338,38 @@ END;
 INSERT INTO task_logs_fts(rowid, body) SELECT id, body FROM task_logs;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+constexpr char kV4[] = R"sql(
+CREATE TABLE knowledge_articles (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER REFERENCES cases(id),
+  title       TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  tags        TEXT NOT NULL DEFAULT '[]',
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX knowledge_articles_case ON knowledge_articles(case_id);
+CREATE VIRTUAL TABLE knowledge_fts USING fts5(
+  title, body, content='knowledge_articles', content_rowid='id', tokenize='unicode61');
+CREATE TRIGGER knowledge_fts_insert AFTER INSERT ON knowledge_articles BEGIN
+  INSERT INTO knowledge_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER knowledge_fts_delete AFTER DELETE ON knowledge_articles BEGIN
+  INSERT INTO knowledge_fts(knowledge_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER knowledge_fts_update AFTER UPDATE OF title, body ON knowledge_articles BEGIN
+  INSERT INTO knowledge_fts(knowledge_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+  INSERT INTO knowledge_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE INDEX cases_resolution ON cases(resolution, resolved_at) WHERE resolution IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
+    {4, "knowledge base articles", kV4},
 }};
 
 }  // namespace

@@ -16,7 +16,8 @@ void RegisterCaseRoutes(Router& router);
 void RegisterObservableRoutes(Router& router);
 void RegisterTheHiveRoutes(Router& router);
 void RegisterSearchRoutes(Router& router);       // GET /api/v1/search
-void RegisterReportRoutes(Router& router);       // GET /api/v1/reports/summary     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
+void RegisterReportRoutes(Router& router);       // GET /api/v1/reports/summary
+void RegisterKnowledgeRoutes(Router& router);    // similar cases, knowledge base, publishing     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
 
 // Every route of the API, in one table.
 Router BuildRouter();

@@ -83,6 +83,7 @@ Router BuildRouter() {
   RegisterTheHiveRoutes(r);
   RegisterSearchRoutes(r);
   RegisterReportRoutes(r);
+  RegisterKnowledgeRoutes(r);
   return r;
 }
 
