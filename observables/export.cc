@@ -55,6 +55,18 @@ std::string HashAlgo(size_t len) {
 
 std::vector<std::string> Tags(const ObservableRecord& o) { return json::ParseStringArray(o.tags_json); }
 
+// The stricter of two TLP names (clear < green < amber < amber+strict < red).
+std::string_view StricterTlp(std::string_view a, std::string_view b) {
+  auto rank = [](std::string_view t) {
+    if (t == "clear" || t == "white") return 0;
+    if (t == "green") return 1;
+    if (t == "amber+strict") return 3;
+    if (t == "red") return 4;
+    return 2;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
 }  // namespace
 
 std::string StixPattern(const ObservableRecord& o) {
@@ -167,7 +179,7 @@ std::string ExportStix(const ExportCase& c, const std::vector<ObservableRecord>&
       for (const auto& t : tags) Str(w, t);
       w.EndArray();
     }
-    w.Key("object_marking_refs"); w.StartArray(); Str(w, TlpMarking(o.tlp.empty() ? c.tlp : o.tlp)); w.EndArray();
+    w.Key("object_marking_refs"); w.StartArray(); Str(w, TlpMarking(StricterTlp(o.tlp, c.tlp))); w.EndArray();
     w.EndObject();
   }
   // The case, as a report referring to everything above.
