@@ -1,3 +1,5 @@
+// Asio's configuration comes from the wf_asio target (CMakeLists.txt), shared
+// with wf_api_http: both are linked into the same test executables.
 #include "tests/support/http_client.h"
 
 #include <array>
