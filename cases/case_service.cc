@@ -562,8 +562,13 @@ void CaseService::Reopen(int64_t id, std::string reason, Actor actor, Done<Case>
   audit::Context ctx = actor.ctx;
   Mutate(id, actor, true, [reason, ctx](db::Database& db, Case& c, int64_t now) -> Status {
     if (c.status != CaseStatus::kResolved && c.status != CaseStatus::kClosed) {
-      return Status::FailedPrecondition(fmt::format("only a resolved or closed case can be reopened; this one is {}",
-                                                    CaseStatusName(c.status)));
+      std::string allowed;
+      for (CaseStatus s : AllowedTransitions(c.status)) {
+        allowed += (allowed.empty() ? "" : ", ") + std::string(CaseStatusName(s));
+      }
+      return Status::FailedPrecondition(
+          fmt::format("only a resolved or closed case can be reopened; from {} it can go to: {}",
+                      CaseStatusName(c.status), allowed));
     }
     WF_RETURN_IF_ERROR(Transition(c, CaseStatus::kInProgress, now));
     c.resolved_at.reset();
@@ -1077,7 +1082,10 @@ void CaseService::RunSlaCheck(Done<SlaCheckResult> done) {
               c.assignee_id.reset();
               c.assignee_login.clear();
               Severity floor = FloorFor(options, c.tier);
-              if (c.severity < floor) c.severity = floor;
+              if (c.severity < floor) {
+                c.severity = floor;
+                WF_RETURN_IF_ERROR(ApplySlaPolicy(db, c));  // as a manual escalation does
+              }
               ++r.auto_escalations;
               std::string esc = fmt::format("Escalated {} → {} automatically: {}", TierName(from),
                                             TierName(c.tier), reason);
