@@ -41,17 +41,9 @@ Result<int64_t> Count(db::Database& db, const std::string& sql, int64_t from, in
   return row ? st.Int64(0) : 0;
 }
 
-Result<std::vector<std::pair<std::string, int64_t>>> Pairs(db::Database& db, const std::string& sql,
+Result<std::vector<std::pair<std::string, int64_t>>> Pairs(db::Database& db, std::string_view sql,
                                                            int64_t from, int64_t to, int top_n) {
-  WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  st.BindAll(from, to, static_cast<int64_t>(top_n));
-  std::vector<std::pair<std::string, int64_t>> out;
-  for (;;) {
-    WF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.emplace_back(st.Text(0), st.Int64(1));
-  }
-  return out;
+  return db::QueryLabelCounts(db, sql, {from, to, static_cast<int64_t>(top_n)});
 }
 
 }  // namespace

@@ -326,7 +326,7 @@ Result<Case> GetCaseByNumber(db::Database& db, const std::string& number) {
 Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
   std::string sql = "SELECT " WF_CASE_COLUMNS WF_CASE_FROM;
   std::vector<std::string> where;
-  std::vector<std::variant<int64_t, std::string>> args;
+  std::vector<db::SqlArg> args;
   if (f.q) {
     sql += " JOIN cases_fts ON cases_fts.rowid = c.id";
     where.push_back("cases_fts MATCH ?");
@@ -372,14 +372,7 @@ Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
   sql += " ORDER BY c.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
   WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  int i = 0;
-  for (const auto& arg : args) {
-    if (const auto* n = std::get_if<int64_t>(&arg)) {
-      st.Bind(++i, *n);
-    } else {
-      st.Bind(++i, std::get<std::string>(arg));
-    }
-  }
+  st.BindArgs(args);
   std::vector<Case> out;
   for (;;) {
     auto row = st.Step();

@@ -69,6 +69,18 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::BindArgs(const std::vector<SqlArg>& args) {
+  int i = 0;
+  for (const auto& arg : args) {
+    if (const auto* n = std::get_if<int64_t>(&arg)) {
+      Bind(++i, *n);
+    } else {
+      Bind(++i, std::get<std::string>(arg));
+    }
+  }
+  return *this;
+}
+
 Status Statement::Error(int rc) const { return MapError(db_, rc, "sqlite step"); }
 
 Result<bool> Statement::Step() {
@@ -249,6 +261,19 @@ Status Database::Checkpoint() {
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) return Error(rc, "checkpoint");
   return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> QueryLabelCounts(Database& db, std::string_view sql,
+                                                                     const std::vector<SqlArg>& args) {
+  WF_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
+  st.BindArgs(args);
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (;;) {
+    WF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Int64(1));
+  }
+  return out;
 }
 
 Transaction::~Transaction() {

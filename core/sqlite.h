@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
+#include <vector>
 
 #include "core/status.h"
 
@@ -19,6 +21,9 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace wf::db {
+
+// A value for a statement built at run time from fixed fragments (filters).
+using SqlArg = std::variant<int64_t, std::string>;
 
 class Statement {
  public:
@@ -53,6 +58,9 @@ class Statement {
     (Bind(++i, args), ...);
     return *this;
   }
+
+  // Binds `args` in order from parameter 1.
+  Statement& BindArgs(const std::vector<SqlArg>& args);
 
   // Advances: true when a row is available, false when done.
   Result<bool> Step();
@@ -139,6 +147,11 @@ class Database {
   };
   std::unordered_map<std::string_view, std::unique_ptr<CachedStatement>> cache_;
 };
+
+// Runs `sql`, whose rows are (label TEXT, count INTEGER), with `args` bound:
+// the shape of every "by source / top N" report query.
+Result<std::vector<std::pair<std::string, int64_t>>> QueryLabelCounts(Database& db, std::string_view sql,
+                                                                     const std::vector<SqlArg>& args);
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit()
 // succeeded. Savepoints nest inside it.

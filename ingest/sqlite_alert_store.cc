@@ -199,7 +199,7 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
   // Built from fixed fragments; every value is a bound parameter.
   std::string sql = fmt::format("SELECT {} FROM alerts a", kColumns);
   std::vector<std::string> where;
-  std::vector<std::variant<int64_t, std::string>> args;
+  std::vector<db::SqlArg> args;
   if (f.q) {
     sql += " JOIN alerts_fts ON alerts_fts.rowid = a.id";
     where.push_back("alerts_fts MATCH ?");
@@ -248,14 +248,7 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
   sql += " ORDER BY a.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
   WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  int i = 0;
-  for (const auto& arg : args) {
-    if (const auto* n = std::get_if<int64_t>(&arg)) {
-      st.Bind(++i, *n);
-    } else {
-      st.Bind(++i, std::get<std::string>(arg));
-    }
-  }
+  st.BindArgs(args);
   std::vector<Alert> out;
   for (;;) {
     auto row = st.Step();

@@ -74,7 +74,7 @@ ObservableRecord Read(const db::Statement& st) {
 Result<std::vector<ObservableRecord>> ListObservables(db::Database& db, const ObservableFilter& f) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM observables o";
   std::vector<std::string> where;
-  std::vector<std::variant<int64_t, std::string>> args;
+  std::vector<db::SqlArg> args;
   if (f.type) {
     where.push_back("o.type = ?");
     args.emplace_back(std::string(ObservableTypeName(*f.type)));
@@ -99,14 +99,7 @@ Result<std::vector<ObservableRecord>> ListObservables(db::Database& db, const Ob
   sql += " ORDER BY o.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
   WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  int i = 0;
-  for (const auto& a : args) {
-    if (const auto* n = std::get_if<int64_t>(&a)) {
-      st.Bind(++i, *n);
-    } else {
-      st.Bind(++i, std::get<std::string>(a));
-    }
-  }
+  st.BindArgs(args);
   std::vector<ObservableRecord> out;
   for (;;) {
     WF_ASSIGN_OR_RETURN(bool row, st.Step());
