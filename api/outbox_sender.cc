@@ -46,7 +46,8 @@ Result<Url> ParseUrl(const std::string& url) {
 }
 
 // One POST; OK on a 2xx.
-Status Post(const Url& u, const std::string& event, const std::string& body, std::chrono::milliseconds timeout) {
+Status Post(const Url& u, int64_t id, const std::string& event, const std::string& body,
+            std::chrono::milliseconds timeout) {
   try {
     net::io_context ioc;
     net::ip::tcp::resolver resolver(ioc);
@@ -59,6 +60,8 @@ Status Post(const Url& u, const std::string& event, const std::string& body, std
     req.set(http::field::user_agent, "watchfloor-outbox");
     req.set(http::field::content_type, "application/json");
     req.set("X-Watchfloor-Event", event);
+    // Delivery is at-least-once: the id lets a receiver drop a repeat.
+    req.set("X-Watchfloor-Message-Id", std::to_string(id));
     req.body() = body;
     req.prepare_payload();
     http::write(stream, req);
@@ -140,7 +143,7 @@ int OutboxSender::DeliverDue() {
     Status result;
     for (const auto& url : options_.urls) {
       auto u = ParseUrl(url);
-      Status st = u.ok() ? Post(*u, m.event, m.payload, options_.timeout) : u.status();
+      Status st = u.ok() ? Post(*u, m.id, m.event, m.payload, options_.timeout) : u.status();
       if (!st.ok()) {
         result = Status::Unavailable(fmt::format("{}: {}", url, st.message()));
         break;

@@ -65,13 +65,23 @@ TestServer::TestServer(const std::function<void(Config&)>& tweak) {
   config_.password_hash_ops = 1;  // libsodium's minimum cost: tests log in often
   config_.password_hash_memory_kib = 8;
   if (tweak) tweak(config_);
+  StartApp();
+  admin_token_ = CreateUserToken("admin", "admin");
+}
+
+void TestServer::StartApp() {
   auto app = api::ServerApp::Create(config_, api::ServerAppOptions{&clock_});
   Require(app.ok(), "ServerApp::Create: " + app.status().ToString());
   app_ = std::move(*app);
   Status st = app_->Start();
   Require(st.ok(), "ServerApp::Start: " + st.ToString());
   client_ = std::make_unique<HttpClient>(port());
-  admin_token_ = CreateUserToken("admin", "admin");
+}
+
+void TestServer::Restart() {
+  Stop();
+  app_.reset();
+  StartApp();
 }
 
 TestServer::~TestServer() {
@@ -151,6 +161,19 @@ ClientResponse TestServer::Patch(const std::string& target, const std::string& b
   std::vector<std::pair<std::string, std::string>> h{{"Content-Type", "application/json"}};
   if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
   return client_->Request("PATCH", target, body, h);
+}
+
+ClientResponse TestServer::Put(const std::string& target, const std::string& body,
+                               const std::string& token) {
+  std::vector<std::pair<std::string, std::string>> h{{"Content-Type", "application/json"}};
+  if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
+  return client_->Request("PUT", target, body, h);
+}
+
+ClientResponse TestServer::Delete(const std::string& target, const std::string& token) {
+  std::vector<std::pair<std::string, std::string>> h;
+  if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
+  return client_->Request("DELETE", target, {}, h);
 }
 
 }  // namespace wf::test

@@ -31,6 +31,8 @@ class TestServer {
   const std::string& dir() const { return dir_; }
   ManualClock& clock() { return clock_; }
   HttpClient& client() { return *client_; }
+  // The server itself: RunSlaCheck(), DeliverOutbox() with the injected clock.
+  api::ServerApp& app() { return *app_; }
 
   // The admin's session token (created with a known password at start).
   const std::string& admin_token() const { return admin_token_; }
@@ -48,10 +50,17 @@ class TestServer {
                       const std::string& content_type = "application/json");
   ClientResponse Get(const std::string& target, const std::string& token);
   ClientResponse Patch(const std::string& target, const std::string& body, const std::string& token);
+  ClientResponse Put(const std::string& target, const std::string& body, const std::string& token);
+  ClientResponse Delete(const std::string& target, const std::string& token);
 
   void Stop();
+  // Stops the server and starts a new one on the same database, config and
+  // clock (a new port); tokens stay valid, being stored in the database.
+  void Restart();
 
  private:
+  void StartApp();
+
   std::string dir_;
   Config config_;
   ManualClock clock_{kTestEpochMs};
