@@ -36,6 +36,8 @@ Result<int64_t> InsertCase(db::Database& db, const Case& c, int year, int64_t se
 Status UpdateCase(db::Database& db, const Case& c);  // every mutable field, by id
 Result<Case> GetCase(db::Database& db, int64_t id);  // NotFound
 Result<Case> GetCaseByNumber(db::Database& db, const std::string& number);
+// The SQL and arguments ListCases runs (for EXPLAIN QUERY PLAN checks).
+db::BuiltQuery BuildListCasesQuery(const CaseFilter& filter);
 Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& filter);
 
 Result<int64_t> InsertEvent(db::Database& db, const CaseEvent& e);

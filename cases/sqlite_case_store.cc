@@ -323,7 +323,7 @@ Result<Case> GetCaseByNumber(db::Database& db, const std::string& number) {
   return ReadCase(*st);
 }
 
-Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
+db::BuiltQuery BuildListCasesQuery(const CaseFilter& f) {
   std::string sql = "SELECT " WF_CASE_COLUMNS WF_CASE_FROM;
   std::vector<std::string> where;
   std::vector<db::SqlArg> args;
@@ -335,14 +335,6 @@ Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
   if (f.tag) {
     where.push_back("c.id IN (SELECT case_id FROM case_tags WHERE tag = ?)");
     args.emplace_back(*f.tag);
-  }
-  if (!f.statuses.empty()) {
-    std::string in = "c.status IN (";
-    for (size_t i = 0; i < f.statuses.size(); ++i) {
-      in += i ? ", ?" : "?";
-      args.emplace_back(std::string(CaseStatusName(f.statuses[i])));
-    }
-    where.push_back(in + ")");
   }
   if (f.tier) {
     where.push_back("c.tier = ?");
@@ -365,14 +357,32 @@ Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
     where.push_back("c.id < ?");
     args.emplace_back(*f.before_id);
   }
+  if (f.statuses.size() > 1 && !f.q) {
+    std::vector<std::string> values;
+    for (CaseStatus st : f.statuses) values.emplace_back(CaseStatusName(st));
+    return db::NewestAcrossValues(sql, "cases", "c", "status", values, where, args, f.limit);
+  }
+  if (!f.statuses.empty()) {
+    std::string in = "c.status IN (";
+    for (size_t i = 0; i < f.statuses.size(); ++i) {
+      in += i ? ", ?" : "?";
+      args.emplace_back(std::string(CaseStatusName(f.statuses[i])));
+    }
+    where.push_back(in + ")");
+  }
   for (size_t i = 0; i < where.size(); ++i) {
     sql += i ? " AND " : " WHERE ";
     sql += where[i];
   }
   sql += " ORDER BY c.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
-  WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  st.BindArgs(args);
+  return {std::move(sql), std::move(args)};
+}
+
+Result<std::vector<Case>> ListCases(db::Database& db, const CaseFilter& f) {
+  db::BuiltQuery q = BuildListCasesQuery(f);
+  WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(q.sql));
+  st.BindArgs(q.args);
   std::vector<Case> out;
   for (;;) {
     auto row = st.Step();

@@ -263,6 +263,27 @@ Status Database::Checkpoint() {
   return Status::Ok();
 }
 
+BuiltQuery NewestAcrossValues(const std::string& select_from, const std::string& table,
+                              const std::string& alias, const std::string& column,
+                              const std::vector<std::string>& values,
+                              const std::vector<std::string>& where,
+                              const std::vector<SqlArg>& where_args, int64_t limit) {
+  BuiltQuery q;
+  std::string arms;
+  for (const auto& value : values) {
+    std::string arm = fmt::format("SELECT id FROM (SELECT {0}.id FROM {1} {0} WHERE {0}.{2} = ?", alias, table, column);
+    for (const auto& w : where) arm += " AND " + w;
+    arm += fmt::format(" ORDER BY {}.id DESC LIMIT ?)", alias);
+    arms += (arms.empty() ? "" : " UNION ALL ") + arm;
+    q.args.emplace_back(value);
+    q.args.insert(q.args.end(), where_args.begin(), where_args.end());
+    q.args.emplace_back(limit);
+  }
+  q.sql = fmt::format("{} WHERE {}.id IN ({}) ORDER BY {}.id DESC LIMIT ?", select_from, alias, arms, alias);
+  q.args.emplace_back(limit);
+  return q;
+}
+
 Result<std::vector<std::pair<std::string, int64_t>>> QueryLabelCounts(Database& db, std::string_view sql,
                                                                      const std::vector<SqlArg>& args) {
   WF_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));

@@ -25,6 +25,12 @@ namespace wf::db {
 // A value for a statement built at run time from fixed fragments (filters).
 using SqlArg = std::variant<int64_t, std::string>;
 
+// SQL assembled at run time from fixed fragments, with its bound values.
+struct BuiltQuery {
+  std::string sql;
+  std::vector<SqlArg> args;
+};
+
 class Statement {
  public:
   Statement() = default;
@@ -147,6 +153,17 @@ class Database {
   };
   std::unordered_map<std::string_view, std::unique_ptr<CachedStatement>> cache_;
 };
+
+// A newest-first page (by `alias`.id) of rows whose `column` is any of
+// `values`: one index range per value, each cut to `limit`, merged. SQLite
+// cannot walk an IN list of an (column, id) index in id order, and would
+// otherwise scan the whole table; `where` fragments (with `where_args`) apply
+// in every range. `select_from` is "SELECT ... FROM table alias [joins]".
+BuiltQuery NewestAcrossValues(const std::string& select_from, const std::string& table,
+                              const std::string& alias, const std::string& column,
+                              const std::vector<std::string>& values,
+                              const std::vector<std::string>& where,
+                              const std::vector<SqlArg>& where_args, int64_t limit);
 
 // Runs `sql`, whose rows are (label TEXT, count INTEGER), with `args` bound:
 // the shape of every "by source / top N" report query.

@@ -51,6 +51,8 @@ Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms);
 Status InsertDelivery(db::Database& db, const DeliveryRecord& delivery);
 
 Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw);  // NotFound
+// The SQL and arguments ListAlerts runs (for EXPLAIN QUERY PLAN checks).
+db::BuiltQuery BuildListAlertsQuery(const AlertFilter& filter);
 // Newest first. InvalidArgument when `q` is not a valid FTS5 query.
 Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& filter);
 Result<int64_t> CountDeliveries(db::Database& db, int64_t alert_id);

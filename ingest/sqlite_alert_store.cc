@@ -195,7 +195,7 @@ Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw) {
   return a;
 }
 
-Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
+db::BuiltQuery BuildListAlertsQuery(const AlertFilter& f) {
   // Built from fixed fragments; every value is a bound parameter.
   std::string sql = fmt::format("SELECT {} FROM alerts a", kColumns);
   std::vector<std::string> where;
@@ -208,14 +208,6 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
   if (f.tag) {
     where.push_back("a.id IN (SELECT alert_id FROM alert_tags WHERE tag = ?)");
     args.emplace_back(*f.tag);
-  }
-  if (!f.statuses.empty()) {
-    std::string in = "a.status IN (";
-    for (size_t i = 0; i < f.statuses.size(); ++i) {
-      in += i ? ", ?" : "?";
-      args.emplace_back(std::string(AlertStatusName(f.statuses[i])));
-    }
-    where.push_back(in + ")");
   }
   if (f.severity) {
     where.push_back("a.severity = ?");
@@ -241,14 +233,32 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
     where.push_back("a.id < ?");
     args.emplace_back(*f.before_id);
   }
+  if (f.statuses.size() > 1 && !f.q) {
+    std::vector<std::string> values;
+    for (AlertStatus st : f.statuses) values.emplace_back(AlertStatusName(st));
+    return db::NewestAcrossValues(sql, "alerts", "a", "status", values, where, args, f.limit);
+  }
+  if (!f.statuses.empty()) {
+    std::string in = "a.status IN (";
+    for (size_t i = 0; i < f.statuses.size(); ++i) {
+      in += i ? ", ?" : "?";
+      args.emplace_back(std::string(AlertStatusName(f.statuses[i])));
+    }
+    where.push_back(in + ")");
+  }
   for (size_t i = 0; i < where.size(); ++i) {
     sql += i ? " AND " : " WHERE ";
     sql += where[i];
   }
   sql += " ORDER BY a.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
-  WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  st.BindArgs(args);
+  return {std::move(sql), std::move(args)};
+}
+
+Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
+  db::BuiltQuery q = BuildListAlertsQuery(f);
+  WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(q.sql));
+  st.BindArgs(q.args);
   std::vector<Alert> out;
   for (;;) {
     auto row = st.Step();
