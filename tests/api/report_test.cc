@@ -13,7 +13,7 @@ namespace {
 constexpr int64_t kMinute = 60'000;
 
 TEST_CASE("Reports: summary figures match a hand-computed data set", "[api][reports]") {
-  TestServer s;
+  TestServer s([](Config& c) { c.session_ttl_seconds = 7 * 24 * 3600; });  // the story spans 17 h
   std::string key = s.CreateApiKey("siem");
   std::string ana = s.CreateUserToken("ana", "l2");
   const int64_t t0 = s.clock().NowMs();
@@ -37,6 +37,20 @@ TEST_CASE("Reports: summary figures match a hand-computed data set", "[api][repo
               .status == 200);
   s.clock().Set(t0 + 5 * kMinute + 5 * 60 * kMinute);  // case 2 acknowledged after 5 h (medium target: 4 h)
   REQUIRE(s.Patch("/api/v1/cases/2", R"({"status":"in_progress"})", ana).status == 200);
+  // Case 3, high: 11 h to resolve against an 8 h target, but 4 h of it were
+  // spent awaiting information — paused, so it is within its SLA.
+  const int64_t c3 = t0 + 6 * 60 * kMinute;
+  s.clock().Set(c3);
+  REQUIRE(s.Post("/api/v1/cases", R"({"title":"third","severity":"high"})", ana).status == 201);
+  s.clock().Set(c3 + 10 * kMinute);
+  REQUIRE(s.Patch("/api/v1/cases/3", R"({"status":"in_progress"})", ana).status == 200);
+  s.clock().Set(c3 + 60 * kMinute);
+  REQUIRE(s.Patch("/api/v1/cases/3", R"({"status":"awaiting_info"})", ana).status == 200);
+  s.clock().Set(c3 + 5 * 60 * kMinute);
+  REQUIRE(s.Patch("/api/v1/cases/3", R"({"status":"in_progress"})", ana).status == 200);
+  s.clock().Set(c3 + 11 * 60 * kMinute);
+  REQUIRE(s.Post("/api/v1/cases/3/resolve", R"({"resolution":"false_positive","resolution_notes":"expected change"})", ana)
+              .status == 200);
 
   std::string from = FormatRfc3339(t0 - 60 * kMinute);
   std::string to = FormatRfc3339(t0 + 24 * 60 * kMinute);
@@ -49,14 +63,17 @@ TEST_CASE("Reports: summary figures match a hand-computed data set", "[api][repo
   CHECK(b.find(R"({"figure":"duplicates_suppressed","value":1.0})") != std::string::npos);
   CHECK(b.find(R"({"figure":"alerts_promoted","value":1.0})") != std::string::npos);
   CHECK(b.find(R"({"figure":"promotion_rate_pct","value":50.0})") != std::string::npos);
-  CHECK(b.find(R"({"figure":"cases_opened","value":2.0})") != std::string::npos);
-  CHECK(b.find(R"({"figure":"cases_resolved","value":1.0})") != std::string::npos);
-  CHECK(b.find(R"({"severity":"high","opened":1.0,"acknowledged":1.0,"mean_ack_ms":600000.0,"p90_ack_ms":600000.0,)"
-               R"("resolved":1.0,"mean_resolve_ms":7200000.0,"p90_resolve_ms":7200000.0,"ack_within_sla":1.0,)"
-               R"("ack_sla_pct":100.0,"resolved_within_sla":1.0,"resolve_sla_pct":100.0})") != std::string::npos);
+  CHECK(b.find(R"({"figure":"cases_opened","value":3.0})") != std::string::npos);
+  CHECK(b.find(R"({"figure":"cases_resolved","value":2.0})") != std::string::npos);
+  // High: acks after 10 min and 10 min; resolves after 2 h and 11 h (mean 6.5 h,
+  // p90 = the 2nd of 2); both within SLA, the second thanks to the pause.
+  CHECK(b.find(R"({"severity":"high","opened":2.0,"acknowledged":2.0,"mean_ack_ms":600000.0,"p90_ack_ms":600000.0,)"
+               R"("resolved":2.0,"mean_resolve_ms":23400000.0,"p90_resolve_ms":39600000.0,"ack_within_sla":2.0,)"
+               R"("ack_sla_pct":100.0,"resolved_within_sla":2.0,"resolve_sla_pct":100.0})") != std::string::npos);
   CHECK(b.find(R"({"severity":"medium","opened":1.0,"acknowledged":1.0,"mean_ack_ms":18000000.0,)") != std::string::npos);
   CHECK(b.find(R"("ack_within_sla":0.0,"ack_sla_pct":0.0)") != std::string::npos);
   CHECK(b.find(R"({"resolution":"true_positive","count":1.0})") != std::string::npos);
+  CHECK(b.find(R"({"resolution":"false_positive","count":1.0})") != std::string::npos);
   CHECK(b.find(R"({"technique":"T1110","count":1.0})") != std::string::npos);
   CHECK(b.find(R"({"rule":"SSH brute force","count":2.0})") != std::string::npos);
   CHECK(b.find(R"({"source":"s1","count":1.0})") != std::string::npos);
@@ -65,7 +82,7 @@ TEST_CASE("Reports: summary figures match a hand-computed data set", "[api][repo
   auto csv = s.Get(fmt::format("/api/v1/reports/summary?from={}&to={}&format=csv&table=cases_by_severity", from, to), ana);
   REQUIRE(csv.status == 200);
   CHECK(csv.body.rfind("severity,opened,acknowledged,", 0) == 0);
-  CHECK(csv.body.find("\r\nhigh,1,1,600000,600000,1,7200000,7200000,1,100.0,1,100.0\r\n") != std::string::npos);
+  CHECK(csv.body.find("\r\nhigh,2,2,600000,600000,2,23400000,39600000,2,100.0,2,100.0\r\n") != std::string::npos);
   CHECK(s.Get("/api/v1/reports/summary?format=csv&table=nope", ana).status == 400);
   CHECK(s.Get(fmt::format("/api/v1/reports/summary?from={}&to={}", to, from), ana).status == 400);
 }
