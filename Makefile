@@ -27,7 +27,7 @@ deps:
 
 build: deps
 	@$(CONFIGURE) >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cmake --build $(BUILD_DIR) -j $(JOBS) -- --no-print-directory
 
 run: build
 	@scripts/run.sh $(BUILD_DIR)/api/watchfloor

@@ -29,6 +29,9 @@ Create an ingest API key and post a sample alert:
 List the queue:
   curl -s http://$LISTEN/api/v1/alerts -H "Authorization: Bearer \$TOKEN"
 
+Fill the queue with the sample payloads of every supported SIEM (in another terminal):
+  $BIN demo
+
 The README walks through the rest.
 MSG
 
