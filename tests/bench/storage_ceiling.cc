@@ -1,0 +1,87 @@
+#include "tests/bench/storage_ceiling.h"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/crypto.h"
+#include "core/migrations.h"
+#include "core/sqlite.h"
+#include "ingest/alert_service.h"
+#include "ingest/formats/registry.h"
+
+namespace wf::bench {
+
+namespace {
+
+struct Delivery {
+  std::vector<ingest::NormalizedAlert> alerts;
+  ingest::DeliveryMeta meta;
+};
+
+}  // namespace
+
+Result<StorageCeilingResult> RunStorageCeiling(const StorageCeilingOptions& options,
+                                               const BodySource& next_body) {
+  WF_ASSIGN_OR_RETURN(auto db, db::Database::Open(options.db_path));
+  WF_RETURN_IF_ERROR(db::Migrate(*db, db::SchemaMigrations()));
+  const ingest::AlertOptions alert_options;
+  StorageCeilingResult result;
+  const auto budget = std::chrono::duration_cast<std::chrono::nanoseconds>(options.duration);
+  std::chrono::nanoseconds spent{0};
+  // The server's clock advances too: one millisecond per batch keeps time moving.
+  int64_t now_ms = 1795424400000;
+  std::vector<Delivery> batch;
+  for (;;) {
+    if (options.count > 0 ? result.alerts >= options.count : spent >= budget) {
+      break;
+    }
+    size_t size = options.batch;
+    if (options.count > 0) {
+      size = static_cast<size_t>(
+          std::min<int64_t>(static_cast<int64_t>(size), options.count - result.alerts));
+    }
+    batch.clear();
+    size_t alerts_in_batch = 0;
+    while (batch.size() < size) {
+      std::string body = next_body();
+      auto parsed = ingest::ParseBody("generic", body);
+      if (!parsed.ok()) {
+        return Status::Internal(
+            fmt::format("a generated body does not parse: {}", parsed.status().ToString()));
+      }
+      Delivery d;
+      d.alerts = std::move(parsed->alerts);
+      d.meta.remote_addr = "127.0.0.1";
+      d.meta.api_key_id = 1;
+      d.meta.actor = "apikey:1:bench";
+      d.meta.payload_sha256 = crypto::Sha256Hex(body);
+      d.meta.bytes = static_cast<int64_t>(body.size());
+      alerts_in_batch += d.alerts.size();
+      batch.push_back(std::move(d));
+    }
+    ++now_ms;
+    const auto started = std::chrono::steady_clock::now();
+    {
+      db::Transaction tx(*db);
+      WF_RETURN_IF_ERROR(tx.Begin());
+      for (const Delivery& d : batch) {
+        for (const auto& alert : d.alerts) {
+          WF_ASSIGN_OR_RETURN(ingest::IngestResult r,
+                              ingest::StoreAlert(*db, alert, d.meta, alert_options, now_ms));
+          (r.created ? result.created : result.duplicates) += 1;
+        }
+      }
+      WF_RETURN_IF_ERROR(tx.Commit());
+    }
+    const auto took = std::chrono::steady_clock::now() - started;
+    spent += took;
+    result.alerts += static_cast<int64_t>(alerts_in_batch);
+    ++result.batches;
+    result.latency.AddRepeated(took, alerts_in_batch);
+  }
+  result.seconds = std::chrono::duration<double>(spent).count();
+  return result;
+}
+
+}  // namespace wf::bench
