@@ -502,6 +502,13 @@ int Main(int argc, char** argv) {
                 {"memory", "RSS after the queries (anonymous + file)",
                  Fixed(static_cast<double>(rss) / 1024, 1) + " MB", "", "",
                  std::string("< 200 MB ") + (rss < 200 * 1024 ? "met" : "NOT met"), LoadAverage()});
+  if (flags.explain) {
+    AppendSummary(flags.summary,
+                  {"plans", "EXPLAIN: full scans of big tables (reads / writes)",
+                   fmt::format("{} / {}", full_scans, write_full_scans), "", "",
+                   full_scans + write_full_scans == 0 ? "none: met" : "NOT met (see the plans)",
+                   LoadAverage()});
+  }
   fmt::print("\n{}\n", table.Render());
   for (const auto& e : errors) {
     fmt::print("error: {}\n", e);

@@ -16,10 +16,9 @@ namespace {
 
 // Tables that grow with the data (alerts, cases, links...): a full scan of
 // one of these is flagged. Small reference tables (users, sla_policies) are not.
-constexpr std::array<std::string_view, 11> kBigTables = {
-    "alerts", "alert_deliveries", "alert_tags",  "observables", "observable_links",
-    "cases",  "case_tags",        "case_events", "tasks",       "audit_log",
-    "outbox"};
+constexpr std::array<std::string_view, 12> kBigTables = {
+    "alerts",    "alert_deliveries", "alert_tags", "observables", "observable_links", "cases",
+    "case_tags", "case_events",      "tasks",      "task_logs",   "audit_log",        "outbox"};
 
 bool IsBig(std::string_view table) {
   return std::find(kBigTables.begin(), kBigTables.end(), table) != kBigTables.end();
@@ -150,16 +149,23 @@ PlanReport Explain(db::Database& db, const std::string& sql) {
           detail.substr(5, end == std::string::npos ? std::string::npos : end - 5);
       auto it = aliases.find(name);
       const std::string table = it == aliases.end() ? name : it->second;
-      // A walk of the table in id order, stopped by LIMIT, is how the newest
-      // page of an unfiltered list is read: not a full scan. Filtered, it reads
-      // row after row until the page is full: the whole table when few match.
-      const bool ordered =
-          !sorts && (upper.find("ORDER BY " + Upper(name) + ".ID") != std::string::npos ||
-                     upper.find("ORDER BY ID") != std::string::npos);
-      if (IsBig(table) && !(ordered && !filtered)) {
-        flag = ordered
-                   ? fmt::format("   <-- FULL SCAN of {} (in id order, filtered row by row)", table)
-                   : fmt::format("   <-- FULL SCAN of {}", table);
+      // A walk of the table in key order, stopped by LIMIT, is how the newest
+      // page of an unfiltered list (or the newest audit record) is read: not
+      // a full scan. Filtered, it reads row after row until the page is full:
+      // the whole table when few rows match.
+      const bool ordered = !sorts && upper.find(" ORDER BY ") != std::string::npos &&
+                           upper.find(" LIMIT ") != std::string::npos;
+      // The plan of an INSERT lists the foreign-key lookups into child tables;
+      // SQLite runs them only while a constraint violation is pending (and for
+      // a DELETE of the parent row), so they are noted, not counted.
+      const bool foreign_key_check = upper.starts_with("INSERT");
+      if (IsBig(table) && foreign_key_check) {
+        flag =
+            fmt::format("   (foreign-key check of {}: unindexed, runs on parent deletes)", table);
+      } else if (IsBig(table) && !(ordered && !filtered)) {
+        flag = ordered ? fmt::format("   <-- FULL SCAN of {} (in key order, filtered row by row)",
+                                     table)
+                       : fmt::format("   <-- FULL SCAN of {}", table);
         ++report.full_scans;
       }
     }
