@@ -374,7 +374,7 @@ db::BuiltQuery BuildListCasesQuery(const CaseFilter& f) {
     sql += i ? " AND " : " WHERE ";
     sql += where[i];
   }
-  sql += " ORDER BY c.id DESC LIMIT ?";
+  sql += f.q ? " ORDER BY cases_fts.rowid DESC LIMIT ?" : " ORDER BY c.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
   return {std::move(sql), std::move(args)};
 }

@@ -250,7 +250,9 @@ db::BuiltQuery BuildListAlertsQuery(const AlertFilter& f) {
     sql += i ? " AND " : " WHERE ";
     sql += where[i];
   }
-  sql += " ORDER BY a.id DESC LIMIT ?";
+  // With a full-text match, FTS5 yields rowids in order itself; ordering by
+  // a.id instead made SQLite sort every match (236 ms for a common word at 1M).
+  sql += f.q ? " ORDER BY alerts_fts.rowid DESC LIMIT ?" : " ORDER BY a.id DESC LIMIT ?";
   args.emplace_back(static_cast<int64_t>(f.limit));
   return {std::move(sql), std::move(args)};
 }
