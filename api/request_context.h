@@ -74,3 +74,18 @@ void RespondJson(const Respond& respond, std::string json, int status = 200);
 void RespondError(const RequestContext& ctx, const Respond& respond, const Status& status);
 
 }  // namespace wf::api
+
+// Handler helpers: answer with the error and return when `expr` failed,
+// otherwise move its value into `lhs`. Expect `ctx` and `respond` in scope.
+#define WF_TRY(lhs, expr)                                                          \
+  auto WF_CONCAT(wf_try_, __LINE__) = (expr);                                      \
+  if (!WF_CONCAT(wf_try_, __LINE__).ok()) {                                        \
+    return ::wf::api::RespondError(*ctx, respond, WF_CONCAT(wf_try_, __LINE__).status()); \
+  }                                                                                \
+  lhs = std::move(*WF_CONCAT(wf_try_, __LINE__))
+
+// Answers 403 and returns unless the caller holds `perm`.
+#define WF_REQUIRE(perm)                                                           \
+  if (::wf::Status wf_req_ = ctx->Require(perm); !wf_req_.ok()) {                  \
+    return ::wf::api::RespondError(*ctx, respond, wf_req_);                        \
+  }

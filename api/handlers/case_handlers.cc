@@ -64,14 +64,6 @@ Result<std::optional<int64_t>> TimeField(const JsonBody& b, const char* key) {
   return std::optional<int64_t>(ms);
 }
 
-#define WF_TRY(lhs, expr)                                   \
-  auto WF_CONCAT(r_, __LINE__) = (expr);                    \
-  if (!WF_CONCAT(r_, __LINE__).ok()) return RespondError(*ctx, respond, WF_CONCAT(r_, __LINE__).status()); \
-  lhs = std::move(*WF_CONCAT(r_, __LINE__))
-
-#define WF_REQUIRE(perm)                                                          \
-  if (Status st_ = ctx->Require(perm); !st_.ok()) return RespondError(*ctx, respond, st_)
-
 void CreateCase(ContextPtr ctx, Respond respond) {
   WF_TRY(JsonBody body, Body(*ctx, {"title", "description", "severity", "tlp", "pap", "tags", "template", "assignee"}));
   cases::NewCase spec;

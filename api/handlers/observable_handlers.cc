@@ -16,15 +16,6 @@ namespace wf::api {
 
 namespace {
 
-#define WF_TRY(lhs, expr)                                                          \
-  auto WF_CONCAT(r_, __LINE__) = (expr);                                           \
-  if (!WF_CONCAT(r_, __LINE__).ok())                                               \
-    return RespondError(*ctx, respond, WF_CONCAT(r_, __LINE__).status());          \
-  lhs = std::move(*WF_CONCAT(r_, __LINE__))
-
-#define WF_REQUIRE(perm)                                                          \
-  if (Status st_ = ctx->Require(perm); !st_.ok()) return RespondError(*ctx, respond, st_)
-
 // Where an observable was seen, with a summary of each alert and case.
 void WriteLinks(JsonBuilder& b, const RequestContext& ctx, const std::vector<observables::Link>& links) {
   int64_t now = ctx.services.clock.NowMs();
