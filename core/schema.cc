@@ -372,12 +372,46 @@ CREATE INDEX alert_tags_alert ON alert_tags(alert_id);
 CREATE INDEX case_tags_case ON case_tags(case_id);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Automation (issue 8): routing rules applied on arrival, what they did to an
+// alert, and files that arrive with an alert (the email channel).
+constexpr char kV6[] = R"sql(
+CREATE TABLE routing_rules (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  position    INTEGER NOT NULL,
+  enabled     INTEGER NOT NULL DEFAULT 1,
+  definition  TEXT NOT NULL,
+  matches     INTEGER NOT NULL DEFAULT 0,
+  last_match  INTEGER,
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX routing_rules_position ON routing_rules(position, id);
+ALTER TABLE alerts ADD COLUMN assignee TEXT;
+ALTER TABLE alerts ADD COLUMN tier TEXT;
+ALTER TABLE alerts ADD COLUMN ignore_reason TEXT;
+ALTER TABLE alerts ADD COLUMN suppressed_by INTEGER;
+CREATE INDEX alerts_suppressed ON alerts(created_at) WHERE suppressed_by IS NOT NULL;
+CREATE TABLE alert_attachments (
+  id            INTEGER PRIMARY KEY,
+  alert_id      INTEGER NOT NULL REFERENCES alerts(id),
+  sha256        TEXT NOT NULL REFERENCES attachments(sha256),
+  filename      TEXT NOT NULL,
+  content_type  TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE INDEX alert_attachments_alert ON alert_attachments(alert_id, id);
+CREATE INDEX alert_attachments_sha ON alert_attachments(sha256);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
     {4, "knowledge base articles", kV4},
     {5, "indexes for replacing an object's tags", kV5},
+    {6, "routing rules, alert routing columns, alert attachments", kV6},
 }};
 
 }  // namespace
