@@ -38,6 +38,12 @@ Result<JsonBody> JsonBody::Parse(std::string_view body) {
 
 bool JsonBody::Has(const char* key) const { return impl_->Find(key) != nullptr; }
 
+std::optional<std::string> JsonBody::Raw(const char* key) const {
+  const rapidjson::Value* v = impl_->Find(key);
+  if (!v) return std::nullopt;
+  return json::Serialize(*v);
+}
+
 Result<std::optional<std::string>> JsonBody::String(const char* key) const {
   const rapidjson::Value* v = impl_->Find(key);
   if (!v) return std::optional<std::string>();

@@ -31,6 +31,8 @@ class JsonBody {
   Result<std::optional<bool>> Bool(const char* key) const;
   Result<std::optional<std::vector<std::string>>> StringArray(const char* key) const;
   Result<std::optional<std::vector<int64_t>>> IntArray(const char* key) const;
+  // Any JSON value, re-serialised compactly (absent or null → nullopt).
+  std::optional<std::string> Raw(const char* key) const;
   // An array of objects, each as its own JsonBody.
   Result<std::optional<std::vector<JsonBody>>> ObjectArray(const char* key) const;
   // Unprocessable naming the first key not in `known` (catches typos such as "severty").

@@ -104,7 +104,9 @@ OutboxSender::OutboxSender(OutboxOptions options, Writer& writer, db::ReadPool& 
 OutboxSender::~OutboxSender() { Stop(); }
 
 void OutboxSender::Start() {
-  if (options_.urls.empty() || thread_.joinable()) return;
+  // Always runs: routing rules may name their own webhook even when no
+  // notify.webhook_urls are configured.
+  if (thread_.joinable()) return;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -129,19 +131,19 @@ void OutboxSender::Loop() {
 
 int OutboxSender::DeliverDue() {
   std::lock_guard pass(deliver_mu_);
-  if (options_.urls.empty()) return 0;
   std::vector<outbox::Message> due;
   {
     auto lease = reads_.Acquire();
     if (!lease.ok()) return 0;
-    auto r = outbox::Due(lease->db(), clock_.NowMs(), 100);
+    auto r = outbox::Due(lease->db(), clock_.NowMs(), 100, !options_.urls.empty());
     if (!r.ok()) return 0;
     due = std::move(*r);
   }
   int delivered = 0;
   for (const auto& m : due) {
     Status result;
-    for (const auto& url : options_.urls) {
+    const std::vector<std::string> own{m.url};
+    for (const auto& url : m.url.empty() ? options_.urls : own) {
       auto u = ParseUrl(url);
       Status st = u.ok() ? Post(*u, m.id, m.event, m.payload, options_.timeout) : u.status();
       if (!st.ok()) {

@@ -20,7 +20,7 @@ class Clock;
 class Writer;
 namespace db { class ReadPool; }
 namespace auth { class AuthService; }
-namespace ingest { class AlertService; }
+namespace ingest { class AlertService; class RoutingService; }
 namespace cases { class CaseService; }
 namespace observables { class ObservableService; }
 }  // namespace wf
@@ -40,6 +40,7 @@ struct Services {
   cases::CaseService& cases;
   observables::ObservableService& observables;
   Metrics& metrics;
+  ingest::RoutingService& routing;
 };
 
 struct RequestContext {

@@ -19,6 +19,7 @@
 #include "api/outbox_sender.h"
 #include "cases/case_service.h"
 #include "ingest/alert_service.h"
+#include "ingest/routing_service.h"
 #include "observables/observable_service.h"
 
 namespace wf::api {
@@ -51,6 +52,7 @@ struct ServerApp::Impl {
   std::unique_ptr<db::ReadPool> reads;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<ingest::AlertService> alerts;
+  std::unique_ptr<ingest::RoutingService> routing;
   std::unique_ptr<cases::CaseService> cases;
   std::unique_ptr<observables::ObservableService> observables;
   std::unique_ptr<OutboxSender> outbox;
@@ -106,6 +108,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   alo.store_raw_deliveries = c.store_raw_deliveries;
   impl->alerts =
       std::make_unique<ingest::AlertService>(*impl->writer, *impl->reads, *impl->clock, alo, co);
+  impl->routing = std::make_unique<ingest::RoutingService>(*impl->writer, *impl->reads, *impl->clock, *impl->alerts);
+  WF_RETURN_IF_ERROR(impl->routing->Load());
   impl->cases = std::make_unique<cases::CaseService>(*impl->writer, *impl->reads, *impl->clock, co);
   impl->observables =
       std::make_unique<observables::ObservableService>(*impl->writer, *impl->reads, *impl->clock);
@@ -115,7 +119,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   impl->services = std::make_unique<Services>(Services{impl->config, *impl->clock, *impl->writer,
                                                        *impl->reads, *impl->auth, *impl->alerts,
                                                        *impl->cases, *impl->observables,
-                                                       impl->metrics});
+                                                       impl->metrics, *impl->routing});
 
   impl->dispatcher = std::make_unique<Dispatcher>(BuildRouter(), *impl->services);
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));

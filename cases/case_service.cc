@@ -217,6 +217,8 @@ Result<Case> CreateCaseTx(db::Database& db, const NewCase& spec, const audit::Co
   c.tags = spec.tags;
   c.created_by = ctx.actor;
   c.created_at = c.updated_at = now;
+  c.tier = std::clamp(spec.tier, 1, 3);
+  if (FloorFor(options, c.tier) > c.severity) c.severity = FloorFor(options, c.tier);
   std::optional<CaseTemplate> tmpl;
   if (!spec.template_name.empty()) {
     auto t = GetTemplateByName(db, spec.template_name);

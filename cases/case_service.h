@@ -50,6 +50,7 @@ struct NewCase {
   std::vector<std::string> tags;
   std::string template_name;           // optional: adds its tasks, tags, severity
   std::optional<std::string> assignee;  // login
+  int tier = 1;                         // a routing rule may open it at L2/L3 (severity floor applies)
 };
 
 struct CasePatch {

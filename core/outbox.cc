@@ -6,10 +6,11 @@ namespace wf::outbox {
 
 namespace {
 constexpr char kEnqueueSql[] =
-    "INSERT INTO outbox (event, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)";
+    "INSERT INTO outbox (event, payload, created_at, next_attempt_at, url) VALUES (?, ?, ?, ?, ?)";
 constexpr char kDueSql[] =
-    "SELECT id, event, payload, created_at, attempts, next_attempt_at FROM outbox "
-    "WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?";
+    "SELECT id, event, payload, created_at, attempts, next_attempt_at, url FROM outbox "
+    "WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (url IS NOT NULL OR ?) "
+    "ORDER BY next_attempt_at, id LIMIT ?";
 constexpr char kDeliveredSql[] = "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?";
 constexpr char kAttemptsSql[] = "SELECT attempts FROM outbox WHERE id = ?";
 constexpr char kFailedSql[] =
@@ -18,20 +19,21 @@ constexpr char kBacklogSql[] = "SELECT COUNT(*) FROM outbox WHERE delivered_at I
 }  // namespace
 
 Status Enqueue(db::Database& db, const std::string& event, const std::string& payload,
-               int64_t now_ms) {
+               int64_t now_ms, const std::string& url) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kEnqueueSql));
-  st->BindAll(event, payload, now_ms, now_ms);
+  st->BindAll(event, payload, now_ms, now_ms, url.empty() ? std::nullopt : std::optional<std::string>(url));
   return st->Run();
 }
 
-Result<std::vector<Message>> Due(db::Database& db, int64_t now_ms, int limit) {
+Result<std::vector<Message>> Due(db::Database& db, int64_t now_ms, int limit, bool with_default_urls) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kDueSql));
-  st->BindAll(now_ms, static_cast<int64_t>(limit));
+  st->BindAll(now_ms, with_default_urls, static_cast<int64_t>(limit));
   std::vector<Message> out;
   for (;;) {
     WF_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    out.push_back({st->Int64(0), st->Text(1), st->Text(2), st->Int64(3), st->Int64(4), st->Int64(5)});
+    out.push_back({st->Int64(0), st->Text(1), st->Text(2), st->Int64(3), st->Int64(4), st->Int64(5),
+                   st->OptText(6).value_or("")});
   }
   return out;
 }

@@ -403,6 +403,7 @@ CREATE TABLE alert_attachments (
 );
 CREATE INDEX alert_attachments_alert ON alert_attachments(alert_id, id);
 CREATE INDEX alert_attachments_sha ON alert_attachments(sha256);
+ALTER TABLE outbox ADD COLUMN url TEXT;
 )sql";
 
 constexpr std::array<Migration, 6> kMigrations = {{
@@ -411,7 +412,7 @@ constexpr std::array<Migration, 6> kMigrations = {{
     {3, "full-text search over comments and task logs", kV3},
     {4, "knowledge base articles", kV4},
     {5, "indexes for replacing an object's tags", kV5},
-    {6, "routing rules, alert routing columns, alert attachments", kV6},
+    {6, "routing rules, alert routing columns, alert attachments, per-message webhook URL", kV6},
 }};
 
 }  // namespace

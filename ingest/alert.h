@@ -63,6 +63,12 @@ struct Alert {
   std::optional<int64_t> event_time;
   std::vector<std::string> tags;
   int64_t created_at = 0, updated_at = 0;
+  // Set by routing rules (issue 8): who or which tier the alert is routed
+  // to, and why and by which rule it was ignored (suppression).
+  std::optional<std::string> assignee;
+  std::optional<int64_t> tier;
+  std::optional<std::string> ignore_reason;
+  std::optional<int64_t> suppressed_by;
   std::optional<std::string> raw_first, raw_latest;  // filled on detail reads only
 };
 

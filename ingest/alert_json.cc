@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/clock.h"
+#include "cases/case.h"
 #include "core/json_parse.h"
 #include "observables/observable_json.h"
 
@@ -89,6 +90,30 @@ void WriteAlert(Writer& w, const Alert& a) {
   w.EndArray();
   Time(w, "created_at", a.created_at);
   Time(w, "updated_at", a.updated_at);
+  w.Key("assignee");
+  if (a.assignee) {
+    Str(w, *a.assignee);
+  } else {
+    w.Null();
+  }
+  w.Key("tier");
+  if (a.tier) {
+    Str(w, cases::TierName(static_cast<int>(*a.tier)));
+  } else {
+    w.Null();
+  }
+  w.Key("ignore_reason");
+  if (a.ignore_reason) {
+    Str(w, *a.ignore_reason);
+  } else {
+    w.Null();
+  }
+  w.Key("suppressed_by");
+  if (a.suppressed_by) {
+    w.Int64(*a.suppressed_by);
+  } else {
+    w.Null();
+  }
 }
 
 }  // namespace

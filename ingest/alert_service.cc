@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include "core/json.h"
+#include "core/log.h"
+#include "core/outbox.h"
 #include "ingest/fingerprint.h"
+#include "ingest/routing_store.h"
 #include "observables/observable_store.h"
 
 namespace wf::ingest {
@@ -34,13 +37,18 @@ Status CaseEvent(db::Database& db, int64_t case_id, int64_t now, const std::stri
   return cases::InsertEvent(db, e).status();
 }
 
+Status ApplyRouting(db::Database& db, IngestResult& result, const NormalizedAlert& n,
+                    const routing::Plan& plan, const DeliveryMeta& meta, const RoutingContext& routing,
+                    int64_t now);
+
 }  // namespace
 
 Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
                                 const DeliveryMeta& meta, const AlertOptions& options,
-                                int64_t now_ms) {
+                                int64_t now_ms, const RoutingContext& routing) {
   std::string fingerprint = ComputeFingerprint(n);
   IngestResult result;
+  std::optional<routing::Plan> plan;
   WF_ASSIGN_OR_RETURN(std::optional<Alert> existing, FindByFingerprint(db, fingerprint));
   const bool duplicate = existing && existing->status != AlertStatus::kIgnored &&
                          existing->last_seen >= now_ms - options.dedup_window_ms;
@@ -80,6 +88,13 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
                                                  {"occurrences", std::to_string(result.occurrences)}})));
     }
   } else {
+    // Routing rules see a new alert before it is stored: "already marked IOC"
+    // means before this alert's own observables.
+    if (routing.rules && !routing.rules->empty()) {
+      routing::DbIocProbe probe(db);
+      WF_ASSIGN_OR_RETURN(routing::Plan p, routing.rules->Evaluate(n, probe));
+      if (!p.matched.empty()) plan = std::move(p);
+    }
     Alert a;
     a.fingerprint = fingerprint;
     a.source_kind = n.source_kind;
@@ -98,6 +113,12 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
     a.raw_first = n.raw_json;
     a.raw_latest = n.raw_json;
     a.created_at = a.updated_at = now_ms;
+    if (plan) {
+      a.severity = plan->severity;
+      a.tags = plan->tags;
+      a.assignee = plan->assignee;
+      a.tier = plan->tier;
+    }
     WF_ASSIGN_OR_RETURN(result.id, InsertAlert(db, a));
     result.created = true;
     result.outcome = IngestOutcome::kCreated;
@@ -121,6 +142,7 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
   d.bytes = meta.bytes;
   if (options.store_raw_deliveries) d.raw = meta.raw_body;
   WF_RETURN_IF_ERROR(InsertDelivery(db, d));
+  if (plan) WF_RETURN_IF_ERROR(ApplyRouting(db, result, n, *plan, meta, routing, now_ms));
   return result;
 }
 
@@ -166,6 +188,7 @@ Result<cases::Case> PromoteTx(db::Database& db, int64_t id, const PromoteRequest
   spec.tags = a.tags;
   spec.template_name = req.template_name;
   spec.assignee = req.assignee;
+  spec.tier = req.tier;
   WF_ASSIGN_OR_RETURN(cases::Case c, cases::CreateCaseTx(db, spec, actor.ctx, options, now));
   WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
   WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));
@@ -209,6 +232,123 @@ Status IgnoreTx(db::Database& db, int64_t id, const cases::Actor& actor, int64_t
                        {"alert.update", "alert", std::to_string(id),
                         json::Object({{"status", fmt::format("{} -> ignored", AlertStatusName(a.status))}})},
                        now);
+}
+
+// Rules act as a manager would, under their own name in the audit log and
+// the timeline ("rule:3:wazuh-critical").
+cases::Actor RuleActor(int64_t rule_id, const std::string& rule_name, const DeliveryMeta& meta) {
+  cases::Actor actor;
+  actor.principal.kind = auth::Principal::Kind::kUser;
+  actor.principal.name = fmt::format("rule:{}", rule_id);
+  actor.principal.role = auth::Role::kManager;
+  actor.ctx.actor = fmt::format("rule:{}:{}", rule_id, rule_name);
+  actor.ctx.request_id = "routing";
+  actor.ctx.remote_addr = meta.remote_addr;
+  return actor;
+}
+
+// A rule that cannot act (its template or user is gone, the user cannot work
+// the tier) must not lose the alert: that step is rolled back and recorded.
+bool IsRuleError(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kUnprocessable:
+    case StatusCode::kNotFound:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kInvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One merge or promote step in its own savepoint. Returns the case, nothing
+// when merge found no open case sharing an IOC, or the rule's error.
+Result<std::optional<cases::Case>> RouteStep(db::Database& db, int64_t id, const NormalizedAlert& n,
+                                             const routing::Plan& plan, const routing::Plan::Step& step,
+                                             const cases::Actor& actor, const cases::CaseOptions& options,
+                                             int64_t now) {
+  db::Savepoint sp(db);
+  WF_RETURN_IF_ERROR(sp.Begin());
+  Result<cases::Case> c = Status::Internal("no step");
+  if (step.kind == routing::ActionKind::kMergeOnIoc) {
+    WF_ASSIGN_OR_RETURN(auto target, routing::FindOpenCaseSharingIoc(db, n.observables));
+    if (!target) return std::optional<cases::Case>();
+    c = MergeTx(db, id, std::to_string(target->id), actor, now);
+  } else {
+    PromoteRequest req{step.text, std::nullopt, plan.assignee, plan.tier.value_or(1)};
+    c = PromoteTx(db, id, req, actor, options, now);
+  }
+  if (!c.ok()) return c.status();  // the savepoint rolls back
+  WF_RETURN_IF_ERROR(sp.Release());
+  return std::optional<cases::Case>(std::move(*c));
+}
+
+std::string RoutedPayload(const NormalizedAlert& n, int64_t id, const IngestResult& result,
+                          const routing::Plan& plan, const routing::Plan::Notify& notify) {
+  std::string tags = json::StringArray(plan.tags);
+  std::string out = "{\"event\":\"alert.routed\",\"rule\":";
+  out += json::Object({{"id", std::to_string(notify.rule_id)}, {"name", notify.rule_name}});
+  out += ",\"alert\":";
+  out += json::Object({{"id", std::to_string(id)},
+                       {"title", n.title},
+                       {"severity", SeverityName(plan.severity)},
+                       {"source_kind", n.source_kind},
+                       {"source", n.source},
+                       {"rule_name", n.rule_name}});
+  out.pop_back();
+  out += ",\"tags\":" + tags + "}";
+  out += ",\"case_id\":" + (result.case_id ? std::to_string(*result.case_id) : std::string("null")) + "}";
+  return out;
+}
+
+Status ApplyRouting(db::Database& db, IngestResult& result, const NormalizedAlert& n,
+                    const routing::Plan& plan, const DeliveryMeta& meta, const RoutingContext& routing,
+                    int64_t now) {
+  const int64_t id = result.id;
+  std::vector<std::pair<std::string, std::string>> failures;  // rule actor, reason
+  for (const auto& step : plan.steps) {
+    if (step.kind == routing::ActionKind::kIgnore) {
+      WF_RETURN_IF_ERROR(SetIgnoredByRule(db, id, step.text, step.rule_id, now));
+      break;
+    }
+    cases::Actor actor = RuleActor(step.rule_id, step.rule_name, meta);
+    cases::CaseOptions defaults;
+    auto c = RouteStep(db, id, n, plan, step, actor, routing.case_options ? *routing.case_options : defaults, now);
+    if (!c.ok()) {
+      if (!IsRuleError(c.status())) return c.status();
+      failures.emplace_back(actor.ctx.actor, c.status().message());
+      log::Event(log::Level::kWarn, "routing.step_failed",
+                 {{"alert", id}, {"rule", step.rule_id}, {"error", c.status().message()}});
+      continue;
+    }
+    if (*c) {
+      result.case_id = (*c)->id;
+      break;
+    }
+  }
+  for (const auto& notify : plan.notifies) {
+    WF_RETURN_IF_ERROR(outbox::Enqueue(db, "alert.routed", RoutedPayload(n, id, result, plan, notify), now, notify.url));
+  }
+  for (const auto& m : plan.matched) {
+    WF_RETURN_IF_ERROR(routing::RecordMatch(db, m.rule_id, now));
+    cases::Actor actor = RuleActor(m.rule_id, m.rule_name, meta);
+    std::string actions;
+    for (const auto& a : m.actions) actions += (actions.empty() ? "" : "; ") + a;
+    WF_RETURN_IF_ERROR(audit::Append(db, actor.ctx,
+                                     {"alert.route", "alert", std::to_string(id),
+                                      json::Object({{"rule_id", std::to_string(m.rule_id)},
+                                                    {"rule", m.rule_name},
+                                                    {"actions", actions}})},
+                                     now));
+  }
+  for (const auto& [actor, reason] : failures) {
+    audit::Context ctx{actor, "routing", meta.remote_addr};
+    WF_RETURN_IF_ERROR(audit::Append(db, ctx, {"alert.route_failed", "alert", std::to_string(id),
+                                               json::Object({{"error", reason}})},
+                                     now));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -302,14 +442,17 @@ void AlertService::Ingest(std::vector<NormalizedAlert> alerts, DeliveryMeta meta
   AlertOptions options = options_;
   SubmitForResult<std::vector<IngestResult>>(
       writer_,
-      [alerts = std::move(alerts), meta = std::move(meta), options,
+      [this, alerts = std::move(alerts), meta = std::move(meta), options,
        clock](db::Database& db) -> Result<std::vector<IngestResult>> {
-        // Read the clock on the writer thread: commit order and time agree.
+        // Read the clock and the rules on the writer thread: commit order,
+        // time and rule changes agree.
         int64_t now = clock->NowMs();
+        std::shared_ptr<const routing::RuleSet> rules = rules_.Current();
+        RoutingContext routing{rules.get(), &case_options_};
         std::vector<IngestResult> results;
         results.reserve(alerts.size());
         for (const NormalizedAlert& a : alerts) {
-          WF_ASSIGN_OR_RETURN(IngestResult r, StoreAlert(db, a, meta, options, now));
+          WF_ASSIGN_OR_RETURN(IngestResult r, StoreAlert(db, a, meta, options, now, routing));
           results.push_back(r);
         }
         return results;

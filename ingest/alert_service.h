@@ -21,6 +21,7 @@
 #include "cases/case_service.h"
 #include "ingest/alert_report.h"
 #include "ingest/alert_store.h"
+#include "ingest/routing.h"
 #include "observables/observable_store.h"
 
 namespace wf::ingest {
@@ -74,6 +75,7 @@ struct PromoteRequest {
   std::string template_name;
   std::optional<std::string> title;
   std::optional<std::string> assignee;
+  int tier = 1;  // routing rules may open the case at a higher tier
 };
 
 struct BulkRequest {
@@ -119,6 +121,9 @@ class AlertService {
   void Bulk(BulkRequest req, cases::Actor actor, std::function<void(Result<std::vector<BulkItem>>)> done);
 
   const AlertOptions& options() const { return options_; }
+  // The routing rules applied to new alerts (loaded by ServerApp, replaced by RoutingService).
+  routing::RuleBook& rules() { return rules_; }
+  const cases::CaseOptions& case_options() const { return case_options_; }
 
  private:
   Writer& writer_;
@@ -126,12 +131,20 @@ class AlertService {
   const Clock& clock_;
   AlertOptions options_;
   cases::CaseOptions case_options_;
+  routing::RuleBook rules_;
 };
 
-// Stores one normalised alert with deduplication; runs inside the caller's
-// transaction on the writer thread. Exposed for the bench seeder and tests.
+// Routing applied by StoreAlert to a new alert (none when `rules` is null).
+struct RoutingContext {
+  const routing::RuleSet* rules = nullptr;
+  const cases::CaseOptions* case_options = nullptr;
+};
+
+// Stores one normalised alert with deduplication, and runs the routing rules
+// on a new one; runs inside the caller's transaction on the writer thread.
+// Exposed for the bench seeder and tests.
 Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& alert,
                                 const DeliveryMeta& meta, const AlertOptions& options,
-                                int64_t now_ms);
+                                int64_t now_ms, const RoutingContext& routing = {});
 
 }  // namespace wf::ingest

@@ -46,6 +46,9 @@ Status UpdateStatusAndSeverity(db::Database& db, int64_t id, AlertStatus status,
                                int64_t now_ms);
 // Marks the alert imported into `case_id`.
 Status SetImported(db::Database& db, int64_t id, int64_t case_id, int64_t now_ms);
+// Ignored by a routing rule, with its reason (suppression).
+Status SetIgnoredByRule(db::Database& db, int64_t id, const std::string& reason, int64_t rule_id,
+                        int64_t now_ms);
 // Records that the sender reported the condition cleared.
 Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms);
 Status InsertDelivery(db::Database& db, const DeliveryRecord& delivery);

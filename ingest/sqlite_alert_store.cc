@@ -16,23 +16,24 @@ namespace {
 constexpr char kColumns[] =
     "a.id, a.fingerprint, a.source_kind, a.source, a.source_ref, a.rule_name, a.title, "
     "a.description, a.severity, a.tlp, a.pap, a.status, a.case_id, a.occurrences, a.first_seen, "
-    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at";
+    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at, a.assignee, a.tier, a.ignore_reason, a.suppressed_by";
 
 constexpr char kFindByFingerprintSql[] =
     "SELECT a.id, a.fingerprint, a.source_kind, a.source, a.source_ref, a.rule_name, a.title, "
     "a.description, a.severity, a.tlp, a.pap, a.status, a.case_id, a.occurrences, a.first_seen, "
-    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at "
+    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at, a.assignee, a.tier, a.ignore_reason, a.suppressed_by "
     "FROM alerts a WHERE a.fingerprint = ? ORDER BY a.id DESC LIMIT 1";
 constexpr char kGetSql[] =
     "SELECT a.id, a.fingerprint, a.source_kind, a.source, a.source_ref, a.rule_name, a.title, "
     "a.description, a.severity, a.tlp, a.pap, a.status, a.case_id, a.occurrences, a.first_seen, "
-    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at, a.raw_first, a.raw_latest "
+    "a.last_seen, a.event_time, a.tags, a.created_at, a.updated_at, a.assignee, a.tier, a.ignore_reason, a.suppressed_by, "
+    "a.raw_first, a.raw_latest "
     "FROM alerts a WHERE a.id = ?";
 constexpr char kInsertSql[] =
     "INSERT INTO alerts (fingerprint, source_kind, source, source_ref, rule_name, title, "
     "description, severity, tlp, pap, status, case_id, occurrences, first_seen, last_seen, "
-    "event_time, tags, raw_first, raw_latest, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "event_time, tags, raw_first, raw_latest, created_at, updated_at, assignee, tier, ignore_reason, "
+    "suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr char kOccurrenceSql[] =
     "UPDATE alerts SET occurrences = occurrences + 1, last_seen = MAX(last_seen, ?), "
     "raw_latest = ?, updated_at = ?, "
@@ -45,6 +46,8 @@ constexpr char kUpdateStatusSql[] =
     "UPDATE alerts SET status = ?, severity = ?, updated_at = ? WHERE id = ?";
 constexpr char kSetImportedSql[] =
     "UPDATE alerts SET status = 'imported', case_id = ?, updated_at = ? WHERE id = ?";
+constexpr char kSetIgnoredByRuleSql[] =
+    "UPDATE alerts SET status = 'ignored', ignore_reason = ?, suppressed_by = ?, updated_at = ? WHERE id = ?";
 constexpr char kSetResolvedSql[] = "UPDATE alerts SET resolved_at = ?, updated_at = ? WHERE id = ?";
 constexpr char kInsertDeliverySql[] =
     "INSERT INTO alert_deliveries (alert_id, received_at, remote_addr, api_key_id, "
@@ -73,6 +76,10 @@ Alert ReadAlert(const db::Statement& st) {
   a.tags = json::ParseStringArray(st.Text(17));
   a.created_at = st.Int64(18);
   a.updated_at = st.Int64(19);
+  a.assignee = st.OptText(20);
+  a.tier = st.OptInt64(21);
+  a.ignore_reason = st.OptText(22);
+  a.suppressed_by = st.OptInt64(23);
   return a;
 }
 
@@ -97,7 +104,7 @@ Result<int64_t> InsertAlert(db::Database& db, const Alert& a) {
               a.title, a.description, static_cast<int64_t>(a.severity), TlpName(a.tlp),
               PapName(a.pap), AlertStatusName(a.status), a.case_id, a.occurrences, a.first_seen,
               a.last_seen, a.event_time, json::StringArray(a.tags), a.raw_first, a.raw_latest,
-              a.created_at, a.updated_at);
+              a.created_at, a.updated_at, a.assignee, a.tier, a.ignore_reason, a.suppressed_by);
   WF_RETURN_IF_ERROR(st->Run());
   int64_t id = db.LastInsertRowId();
   WF_ASSIGN_OR_RETURN(db::Statement * tag, db.Cached(kInsertTagSql));
@@ -175,6 +182,13 @@ Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms) {
   return st->Run();
 }
 
+Status SetIgnoredByRule(db::Database& db, int64_t id, const std::string& reason, int64_t rule_id,
+                        int64_t now_ms) {
+  WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kSetIgnoredByRuleSql));
+  st->BindAll(reason, rule_id, now_ms, id);
+  return st->Run();
+}
+
 Status InsertDelivery(db::Database& db, const DeliveryRecord& d) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kInsertDeliverySql));
   st->BindAll(d.alert_id, d.received_at, d.remote_addr, d.api_key_id, d.payload_sha256, d.bytes,
@@ -189,8 +203,8 @@ Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw) {
   if (!row) return Status::NotFound(fmt::format("no alert with id {}", id));
   Alert a = ReadAlert(*st);
   if (with_raw) {
-    a.raw_first = st->OptText(20);
-    a.raw_latest = st->OptText(21);
+    a.raw_first = st->OptText(24);
+    a.raw_latest = st->OptText(25);
   }
   return a;
 }

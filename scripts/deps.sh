@@ -10,6 +10,7 @@ PACKAGES=(
   rapidjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libtomlplusplus-dev
   libssl-dev libsodium-dev
+  libre2-dev            # routing-rule regexes (linear time)
   catch2
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
   curl

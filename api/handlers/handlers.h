@@ -11,13 +11,14 @@ void RegisterHealthRoutes(Router& router);
 void RegisterAuthRoutes(Router& router);
 void RegisterAdminRoutes(Router& router);   // users, API keys, audit
 void RegisterIngestRoutes(Router& router);
-void RegisterAlertRoutes(Router& router);
-void RegisterCaseRoutes(Router& router);
-void RegisterObservableRoutes(Router& router);
-void RegisterTheHiveRoutes(Router& router);
+void RegisterAlertRoutes(Router& router);        // the queue, triage, promote/merge
+void RegisterCaseRoutes(Router& router);         // cases, tasks, evidence, templates, SLA
+void RegisterObservableRoutes(Router& router);   // correlation, lookup, IOC marking, exports
+void RegisterTheHiveRoutes(Router& router);      // /api/alert and /api/v1/alert (TheHive-compatible)
 void RegisterSearchRoutes(Router& router);       // GET /api/v1/search
 void RegisterReportRoutes(Router& router);       // GET /api/v1/reports/summary
-void RegisterKnowledgeRoutes(Router& router);    // similar cases, knowledge base, publishing     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
+void RegisterKnowledgeRoutes(Router& router);    // similar cases, knowledge base, publishing
+void RegisterRoutingRoutes(Router& router);      // /api/v1/routing-rules
 
 // Every route of the API, in one table.
 Router BuildRouter();
