@@ -188,7 +188,8 @@ Result<cases::Case> PromoteTx(db::Database& db, int64_t id, const PromoteRequest
   spec.tags = a.tags;
   spec.template_name = req.template_name;
   spec.assignee = req.assignee;
-  spec.tier = req.tier;
+  // A tier a routing rule gave the alert carries over to its case.
+  spec.tier = std::max<int>(req.tier, static_cast<int>(a.tier.value_or(1)));
   WF_ASSIGN_OR_RETURN(cases::Case c, cases::CreateCaseTx(db, spec, actor.ctx, options, now));
   WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
   WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));

@@ -299,7 +299,21 @@ struct EvalContext {
   const Plan& plan;
   IocProbe& probe;
   std::optional<std::vector<bool>> iocs;
+  // Title, description and rule name, lower-cased once per alert (on the
+  // first text_contains), so each needle is one fast substring search.
+  std::optional<std::string> text;
   Status error;
+
+  const std::string& Text() {
+    if (!text) {
+      std::string t;
+      t.reserve(alert.title.size() + alert.description.size() + alert.rule_name.size() + 2);
+      t.append(alert.title).append(1, '\n').append(alert.description).append(1, '\n').append(alert.rule_name);
+      for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      text = std::move(t);
+    }
+    return *text;
+  }
 };
 
 std::string_view FieldValue(const NormalizedAlert& a, Field f) {
@@ -371,14 +385,13 @@ bool Eval(const Condition& c, EvalContext& ctx) {
       }
       return false;
     }
-    case CondKind::kTextContains:
+    case CondKind::kTextContains: {
+      const std::string& text = ctx.Text();
       for (const auto& needle : c.values) {
-        if (ContainsFolded(ctx.alert.title, needle) || ContainsFolded(ctx.alert.description, needle) ||
-            ContainsFolded(ctx.alert.rule_name, needle)) {
-          return true;
-        }
+        if (text.find(needle) != std::string::npos) return true;
       }
       return false;
+    }
   }
   return false;
 }
@@ -449,7 +462,7 @@ Result<Plan> RuleSet::Evaluate(const NormalizedAlert& alert, IocProbe& probe) co
   Plan plan;
   plan.severity = alert.severity;
   plan.tags = alert.tags;
-  EvalContext ctx{alert, plan, probe, std::nullopt, Status::Ok()};
+  EvalContext ctx{alert, plan, probe, std::nullopt, std::nullopt, Status::Ok()};
   for (const CompiledRule& rule : rules_) {
     bool matched = Eval(*rule.when, ctx);
     if (!ctx.error.ok()) return ctx.error;

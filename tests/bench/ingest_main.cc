@@ -49,6 +49,7 @@ struct Flags {
   double duration_s = 10;
   double warmup_s = 1;
   int64_t count = 0;
+  int rules = 0;  // routing rules on the storage path
   // Fixed rates of the latency paths: 5,000/s is the target; a lower
   // one shows the latency when the server is not saturated.
   std::vector<double> rates = {5000};
@@ -297,6 +298,9 @@ int Main(int argc, char** argv) {
                  "Alerts per transaction of the storage ceiling")
       ->delimiter(',')
       ->capture_default_str();
+  cli.add_option("--rules", flags.rules,
+                 "Routing rules on the storage path (BenchRules: N-1 that miss, 1 that tags every alert)")
+      ->capture_default_str();
   cli.add_option("--duplicates", flags.duplicates, "Share of bodies re-sending an earlier alert")
       ->capture_default_str();
   cli.add_option("--retag", flags.retag, "Share of duplicates that bring a tag the alert lacks")
@@ -444,6 +448,7 @@ int Main(int argc, char** argv) {
     o.batch = batch;
     o.duration = load.duration;
     o.count = flags.count;
+    o.rules = flags.rules;
     CpuMeter cpu;
     auto r = RunStorageCeiling(o, [&factory] { return factory.Next().body; });
     const std::string cores = cpu.Cores();
@@ -451,7 +456,8 @@ int Main(int argc, char** argv) {
       fmt::print("error: storage ceiling: {}\n", r.status().ToString());
       return 1;
     }
-    rows.push_back(RowFrom(fmt::format("storage ceiling (StoreAlert, batch {})", batch),
+    rows.push_back(RowFrom(flags.rules > 0 ? fmt::format("storage ceiling (StoreAlert, batch {}, {} rules)", batch, flags.rules)
+                                           : fmt::format("storage ceiling (StoreAlert, batch {})", batch),
                            r->AlertsPerSecond(), r->latency, load_before,
                            fmt::format("{} alerts ({} new, {} duplicates) in {} transactions",
                                        Thousands(static_cast<double>(r->alerts)),

@@ -21,12 +21,56 @@ struct Delivery {
 
 }  // namespace
 
+std::vector<ingest::routing::Rule> BenchRules(int n) {
+  std::vector<ingest::routing::Rule> out;
+  for (int i = 0; i < n; ++i) {
+    ingest::routing::Rule r;
+    r.id = i + 1;
+    r.name = fmt::format("bench rule {}", i + 1);
+    if (i == n - 1) {
+      r.when_json = R"({"all":[]})";
+      r.then_json = R"([{"add_tags":"routed"}])";
+    } else {
+      switch (i % 5) {
+        case 0:
+          r.when_json = fmt::format(R"({{"rule_name":{{"regex":"^vendor-{}-[a-z]+$"}}}})", i);
+          r.then_json = R"([{"add_tags":["vendor"]}])";
+          break;
+        case 1:
+          r.when_json = fmt::format(R"({{"text_contains":["needle-{}","mimikatz-{}"]}})", i, i);
+          r.then_json = R"([{"set_severity":"critical"}])";
+          break;
+        case 2:
+          r.when_json = fmt::format(
+              R"({{"all":[{{"source":{{"prefix":"dc-{}"}}}},{{"severity_at_least":"high"}}]}})", i);
+          r.then_json = R"([{"assign_tier":"L2"}])";
+          break;
+        case 3:
+          r.when_json = fmt::format(R"({{"any":[{{"tag":"team-{}"}},{{"observable_type":"registry"}}]}})", i);
+          r.then_json = R"([{"add_tags":"team"}])";
+          break;
+        default:
+          r.when_json = fmt::format(R"({{"not":{{"any":[{{"severity_at_most":"critical"}},{{"format":"x-{}"}}]}}}})", i);
+          r.then_json = R"([{"ignore":"never"}])";
+          break;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Result<StorageCeilingResult> RunStorageCeiling(const StorageCeilingOptions& options,
                                                const BodySource& next_body) {
   WF_ASSIGN_OR_RETURN(auto db, db::Database::Open(options.db_path));
   WF_RETURN_IF_ERROR(db::Migrate(*db, db::SchemaMigrations()));
   const ingest::AlertOptions alert_options;
   StorageCeilingResult result;
+  std::shared_ptr<const ingest::routing::RuleSet> rules = ingest::routing::RuleSet::Empty();
+  if (options.rules > 0) {
+    WF_ASSIGN_OR_RETURN(rules, ingest::routing::RuleSet::Compile(BenchRules(options.rules)));
+  }
+  ingest::RoutingContext routing{rules.get(), nullptr};
   const auto budget = std::chrono::duration_cast<std::chrono::nanoseconds>(options.duration);
   std::chrono::nanoseconds spent{0};
   // The server's clock advances too: one millisecond per batch keeps time moving.
@@ -68,7 +112,7 @@ Result<StorageCeilingResult> RunStorageCeiling(const StorageCeilingOptions& opti
       for (const Delivery& d : batch) {
         for (const auto& alert : d.alerts) {
           WF_ASSIGN_OR_RETURN(ingest::IngestResult r,
-                              ingest::StoreAlert(*db, alert, d.meta, alert_options, now_ms));
+                              ingest::StoreAlert(*db, alert, d.meta, alert_options, now_ms, routing));
           (r.created ? result.created : result.duplicates) += 1;
         }
       }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "ingest/routing.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/load_client.h"
 
@@ -25,6 +26,7 @@ struct StorageCeilingOptions {
   size_t batch = 512;                         // alerts per transaction
   std::chrono::milliseconds duration{10000};  // of timed storage work
   int64_t count = 0;                          // when > 0, this many alerts instead
+  int rules = 0;                              // routing rules evaluated on every new alert (BenchRules)
 };
 
 struct StorageCeilingResult {
@@ -37,6 +39,13 @@ struct StorageCeilingResult {
 
   double AlertsPerSecond() const { return seconds > 0 ? static_cast<double>(alerts) / seconds : 0; }
 };
+
+// `n` routing rules shaped like a SOC's (issue 8): regexes on rule names,
+// text searches, source prefixes with severity, tag and observable-type
+// tests, negations — none matching the generated alerts — and, as the last
+// one, a rule matching every alert that adds a tag (so every alert also pays
+// for one matched rule: its audit record and counter).
+std::vector<ingest::routing::Rule> BenchRules(int n);
 
 Result<StorageCeilingResult> RunStorageCeiling(const StorageCeilingOptions& options,
                                                const BodySource& next_body);
