@@ -210,6 +210,14 @@ Result<std::vector<DryRun>> RoutingService::Test(const auth::Principal& p, const
     DryRun d;
     d.alert = a;
     d.alert.raw_json.clear();
+    if (a.resolved) {
+      // A sender's "resolved" notification updates a live alert; rules never run on it.
+      d.status = "resolved";
+      d.plan.severity = a.severity;
+      d.plan.tags = a.tags;
+      out.push_back(std::move(d));
+      continue;
+    }
     routing::DbIocProbe probe(lease.db());
     WF_ASSIGN_OR_RETURN(d.plan, set->Evaluate(a, probe));
     for (const auto& step : d.plan.steps) {

@@ -33,7 +33,7 @@ struct RuleInput {
 struct DryRun {
   NormalizedAlert alert;
   routing::Plan plan;
-  std::string status = "new";           // "new" or "ignored"
+  std::string status = "new";           // "new", "ignored", or "resolved" (a resolution notice: not routed)
   std::optional<std::string> ignore_reason;
   std::optional<std::string> case_action;  // "merge into SOC-2026-004", "promote to a case (template phishing)"
 };
