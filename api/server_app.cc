@@ -83,6 +83,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   wo.on_batch = [metrics](size_t units, std::chrono::nanoseconds commit) {
     metrics->ObserveBatch(units, std::chrono::duration<double>(commit).count());
   };
+  wo.before_commit = ingest::IndexNewAlerts;
   impl->writer = std::make_unique<Writer>(std::move(db), wo);
   impl->reads = std::make_unique<db::ReadPool>(c.db_path);
   auth::AuthOptions ao;

@@ -406,13 +406,43 @@ CREATE INDEX alert_attachments_sha ON alert_attachments(sha256);
 ALTER TABLE outbox ADD COLUMN url TEXT;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Alert titles and descriptions are indexed once per writer transaction
+// (ingest::IndexNewAlerts, the writer's before-commit step) instead of by a
+// trigger per alert: with the trigger, every later statement that opened a
+// statement journal made FTS5 flush its pending data — one index segment per
+// alert, 17 % of the writer's instructions in ingest profiles (issue 6).
+// fts_backlog.last_id is the highest alert id already indexed; the update and
+// delete triggers only touch rows that are.
+constexpr char kV7[] = R"sql(
+DROP TRIGGER alerts_fts_insert;
+DROP TRIGGER alerts_fts_delete;
+DROP TRIGGER alerts_fts_update;
+CREATE TABLE fts_backlog (
+  name     TEXT PRIMARY KEY,
+  last_id  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO fts_backlog (name, last_id) VALUES ('alerts', (SELECT COALESCE(MAX(id), 0) FROM alerts));
+CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts
+  WHEN old.id <= (SELECT last_id FROM fts_backlog WHERE name = 'alerts') BEGIN
+  INSERT INTO alerts_fts(alerts_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+END;
+CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, description ON alerts
+  WHEN old.id <= (SELECT last_id FROM fts_backlog WHERE name = 'alerts') BEGIN
+  INSERT INTO alerts_fts(alerts_fts, rowid, title, description)
+    VALUES ('delete', old.id, old.title, old.description);
+  INSERT INTO alerts_fts(rowid, title, description) VALUES (new.id, new.title, new.description);
+END;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
     {4, "knowledge base articles", kV4},
     {5, "indexes for replacing an object's tags", kV5},
     {6, "routing rules, alert routing columns, alert attachments, per-message webhook URL", kV6},
+    {7, "alert full-text indexing once per transaction instead of per alert", kV7},
 }};
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Writer: the single thread that owns the write connection and commits in
 // groups (SPEC 2). Callers submit a unit of work; the writer drains its queue
 // into one transaction (up to `max_batch` units, or until `max_delay` passed
-// since the first one), runs each unit inside its own SAVEPOINT (a failing
-// unit rolls back alone), commits with synchronous=FULL, and only then calls
-// each unit's completion with the unit's Status. A completion therefore
+// since the first one), runs the units (a failing unit rolls back alone: the
+// batch is then replayed with a SAVEPOINT per unit, so a work function may
+// run twice before its commit and must only touch the database), commits
+// with synchronous=FULL, and only then calls each unit's completion with the
+// unit's Status. A completion therefore
 // reports a durable result: an HTTP 2xx sent from it survives kill -9.
 //
 // Thread safety: Submit() and Run() may be called from any thread. Work and
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "core/sqlite.h"
 #include "core/status.h"
@@ -29,6 +32,9 @@ struct WriterOptions {
   size_t max_batch = 512;
   std::chrono::microseconds max_delay{200};
   size_t queue_capacity = 20000;  // beyond it Submit answers Unavailable (back-pressure)
+  // Runs in each batch's transaction after its units, before COMMIT (e.g.
+  // indexing what the units stored in one statement); a failure fails the batch.
+  std::function<Status(db::Database&)> before_commit;
   // Called on the writer thread after each batch (units, commit duration).
   std::function<void(size_t units, std::chrono::nanoseconds commit)> on_batch;
 };
@@ -74,6 +80,8 @@ class Writer {
   };
   void Loop();
   void RunBatch(std::deque<Unit>& batch);
+  Status RunTransaction(std::deque<Unit>& batch, std::vector<Status>& results, bool savepoints,
+                        size_t& failed, bool& aborted);
 
   std::unique_ptr<db::Database> db_;
   WriterOptions options_;

@@ -52,6 +52,11 @@ Status SetIgnoredByRule(db::Database& db, int64_t id, const std::string& reason,
 // Records that the sender reported the condition cleared.
 Status SetResolvedAt(db::Database& db, int64_t id, int64_t now_ms);
 Status InsertDelivery(db::Database& db, const DeliveryRecord& delivery);
+// Adds the alerts stored since the last call to the full-text index, in one
+// statement. Every transaction that inserts alerts runs it before COMMIT (the
+// server's writer does, as its before-commit step); until then new alerts are
+// not searchable. Cheap when there is nothing new.
+Status IndexNewAlerts(db::Database& db);
 
 Result<Alert> GetAlert(db::Database& db, int64_t id, bool with_raw);  // NotFound
 // The SQL and arguments ListAlerts runs (for EXPLAIN QUERY PLAN checks).

@@ -189,6 +189,26 @@ Status SetIgnoredByRule(db::Database& db, int64_t id, const std::string& reason,
   return st->Run();
 }
 
+Status IndexNewAlerts(db::Database& db) {
+  WF_ASSIGN_OR_RETURN(db::Statement * last, db.Cached("SELECT last_id FROM fts_backlog WHERE name = 'alerts'"));
+  WF_ASSIGN_OR_RETURN(bool row, last->Step());
+  const int64_t from = row ? last->Int64(0) : 0;
+  last->Reset();
+  WF_ASSIGN_OR_RETURN(db::Statement * max, db.Cached("SELECT COALESCE(MAX(id), 0) FROM alerts"));
+  WF_ASSIGN_OR_RETURN(row, max->Step());
+  const int64_t to = row ? max->Int64(0) : 0;
+  max->Reset();
+  if (to <= from) return Status::Ok();
+  WF_ASSIGN_OR_RETURN(db::Statement * index,
+                      db.Cached("INSERT INTO alerts_fts(rowid, title, description) "
+                                "SELECT id, title, description FROM alerts WHERE id > ? AND id <= ? ORDER BY id"));
+  index->BindAll(from, to);
+  WF_RETURN_IF_ERROR(index->Run());
+  WF_ASSIGN_OR_RETURN(db::Statement * mark, db.Cached("UPDATE fts_backlog SET last_id = ? WHERE name = 'alerts'"));
+  mark->Bind(1, to);
+  return mark->Run();
+}
+
 Status InsertDelivery(db::Database& db, const DeliveryRecord& d) {
   WF_ASSIGN_OR_RETURN(db::Statement * st, db.Cached(kInsertDeliverySql));
   st->BindAll(d.alert_id, d.received_at, d.remote_addr, d.api_key_id, d.payload_sha256, d.bytes,

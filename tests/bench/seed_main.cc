@@ -355,6 +355,7 @@ Result<Analysts> SeedUsers(db::Database& db, int64_t now) {
   for (int i = 1; i <= 2; ++i) {
     WF_RETURN_IF_ERROR(add(fmt::format("manager-{:02}", i), auth::Role::kManager));
   }
+  WF_RETURN_IF_ERROR(ingest::IndexNewAlerts(db));
   WF_RETURN_IF_ERROR(tx.Commit());
   return out;
 }

@@ -116,6 +116,7 @@ Result<StorageCeilingResult> RunStorageCeiling(const StorageCeilingOptions& opti
           (r.created ? result.created : result.duplicates) += 1;
         }
       }
+      WF_RETURN_IF_ERROR(ingest::IndexNewAlerts(*db));
       WF_RETURN_IF_ERROR(tx.Commit());
     }
     const auto took = std::chrono::steady_clock::now() - started;

@@ -501,5 +501,52 @@ TEST_CASE("Writer: a unit leaving a statement on a row does not wedge it after a
   CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{1, 2, 3, 100});
 }
 
+TEST_CASE("Writer: a batch runs each unit once unless a unit fails, then replays with savepoints", "[core]") {
+  TempDb tmp;
+  BatchLog batches;
+  auto writer = MakeWriter(tmp, batches.Observing());
+  std::atomic<int> runs_ok{0}, runs_failing{0};
+  auto counted = [&runs_ok](int64_t id) {
+    return [&runs_ok, id](db::Database& db) -> Status {
+      ++runs_ok;
+      return Insert(db, id);
+    };
+  };
+  {
+    Gate gate;
+    REQUIRE(writer->Submit(gate.Unit(), nullptr).ok());
+    gate.WaitUntilEntered();
+    for (int64_t id = 1; id <= 4; ++id) REQUIRE(writer->Submit(counted(id), nullptr).ok());
+    gate.Release();
+    REQUIRE(writer->Run([](db::Database&) { return Status::Ok(); }).ok());
+  }
+  CHECK(runs_ok == 4);  // the fast path: no failure, no replay
+
+  runs_ok = 0;
+  {
+    Gate gate;
+    REQUIRE(writer->Submit(gate.Unit(), nullptr).ok());
+    gate.WaitUntilEntered();
+    REQUIRE(writer->Submit(counted(10), nullptr).ok());
+    REQUIRE(writer
+                ->Submit(
+                    [&runs_failing](db::Database& db) -> Status {
+                      ++runs_failing;
+                      WF_RETURN_IF_ERROR(Insert(db, 11));
+                      return Status::Unprocessable("no");
+                    },
+                    nullptr)
+                .ok());
+    REQUIRE(writer->Submit(counted(12), nullptr).ok());
+    gate.Release();
+    writer->Stop();
+  }
+  // The failure aborted the fast path after units 10 and 11; the replay ran
+  // all three again, each in a savepoint.
+  CHECK(runs_ok == 3);
+  CHECK(runs_failing == 2);
+  CHECK(CommittedIds(tmp.path()) == std::vector<int64_t>{1, 2, 3, 4, 10, 12});
+}
+
 }  // namespace
 }  // namespace wf

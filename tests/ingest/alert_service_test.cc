@@ -89,9 +89,16 @@ audit::Context Analyst() { return {"user:1:alice", "req-1", "192.0.2.1"}; }
 // the service, the read pool, then the writer (which drains), then the clock.
 struct Env {
   explicit Env(AlertOptions options = {})
-      : writer(std::make_unique<Writer>(OpenMigratedDb(tmp.path()))),
+      : writer(std::make_unique<Writer>(OpenMigratedDb(tmp.path()), ServerWriterOptions())),
         reads(tmp.path()),
         service(*writer, reads, clock, options) {}
+
+  // As the server runs its writer: new alerts indexed before each commit.
+  static WriterOptions ServerWriterOptions() {
+    WriterOptions o;
+    o.before_commit = IndexNewAlerts;
+    return o;
+  }
 
   Result<std::vector<IngestResult>> Ingest(std::vector<NormalizedAlert> alerts,
                                            DeliveryMeta meta = Meta()) {
