@@ -17,7 +17,8 @@ void RegisterObservableRoutes(Router& router);
 void RegisterTheHiveRoutes(Router& router);
 void RegisterSearchRoutes(Router& router);       // GET /api/v1/search
 void RegisterReportRoutes(Router& router);       // GET /api/v1/reports/summary
-void RegisterKnowledgeRoutes(Router& router);    // similar cases, knowledge base, publishing     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
+void RegisterKnowledgeRoutes(Router& router);
+void RegisterConsoleRoutes(Router& router);      // GET / and /assets/{file}: the web console    // similar cases, knowledge base, publishing     // /api/alert and /api/v1/alert (TheHive-compatible)  // correlation, lookup, IOC marking, exports    // cases, tasks, evidence, templates, SLA, promote/merge
 
 // Every route of the API, in one table.
 Router BuildRouter();

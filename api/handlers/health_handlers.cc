@@ -84,6 +84,7 @@ Router BuildRouter() {
   RegisterSearchRoutes(r);
   RegisterReportRoutes(r);
   RegisterKnowledgeRoutes(r);
+  RegisterConsoleRoutes(r);
   return r;
 }
 
