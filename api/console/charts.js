@@ -15,7 +15,7 @@ function svg(w, hgt, label) {
 
 // Vertical bars: [{label, value}].
 export function barChart(data, {label = 'chart', format = (v) => String(v)} = {}) {
-  const W = 640, H = 200, L = 36, B = 28, T = 12;
+  const W = 1200, H = 170, L = 36, B = 24, T = 12;
   const root = svg(W, H, label);
   const max = Math.max(1, ...data.map((d) => d.value || 0));
   const bw = (W - L - 8) / Math.max(1, data.length);
@@ -42,8 +42,8 @@ export function hbarChart(rows, series, {label = 'chart', format = (v) => String
   const root = svg(W, H, label);
   const max = fixedMax || Math.max(1, ...rows.flatMap((r) => r.values.map((v) => v || 0)));
   series.forEach((name, k) => {
-    root.append(s('rect', {x: L + k * 140, y: 4, width: 10, height: 10, class: 'bar s' + k}));
-    root.append(s('text', {x: L + k * 140 + 14, y: 13, class: 'tick'}, name));
+    root.append(s('rect', {x: L + k * 210, y: 4, width: 10, height: 10, class: 'bar s' + k}));
+    root.append(s('text', {x: L + k * 210 + 14, y: 13, class: 'tick'}, name));
   });
   rows.forEach((r, i) => {
     const y0 = T + i * rowH;

@@ -286,6 +286,7 @@ describe('web console', () => {
     await page.goto(BASE + '/#/reports');
     await page.locator('svg.chart').first().waitFor(WAIT);
     assert.ok(await page.locator('svg.chart rect.bar').count() > 0);
+    await shot('reports.png');
     await page.goto(BASE + '/#/admin/audit');
     await page.click('#audit-verify');
     await page.locator('.verify .ok', {hasText: 'chain intact'}).waitFor(WAIT);
