@@ -91,6 +91,51 @@ std::string ExtractCredential(const RequestContext& ctx, AuthMode mode) {
   return {};
 }
 
+// The value of the console's session cookie `wf_session`, or empty. Only a
+// session token (wfs_…) is taken from a cookie: API keys are never cookies.
+std::string SessionCookie(const HttpRequest& req) {
+  for (const auto& [name, value] : req.headers) {
+    if (name != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (pair.starts_with("wf_session=")) {
+        std::string_view token = pair.substr(11);
+        if (token.starts_with("wfs_")) return std::string(token);
+      }
+    }
+  }
+  return {};
+}
+
+bool IsUnsafeMethod(std::string_view m) {
+  return m != "GET" && m != "HEAD" && m != "OPTIONS";
+}
+
+// A cookie rides along with any request the browser makes, including one a
+// hostile page triggers, so a cookie-authenticated change must prove it
+// comes from our own script: a custom header (a cross-site form cannot set
+// one, and no CORS is enabled, so a cross-site fetch cannot either) and, when
+// the browser names the origin, the same host.
+std::string CsrfProblem(const HttpRequest& req) {
+  if (req.Header("x-watchfloor-csrf") != "1") {
+    return "a change made with the session cookie needs the header X-Watchfloor-CSRF: 1";
+  }
+  std::string_view origin = req.Header("origin");
+  if (!origin.empty()) {
+    size_t scheme = origin.find("://");
+    std::string_view origin_host =
+        scheme == std::string_view::npos ? std::string_view() : origin.substr(scheme + 3);
+    if (origin_host.empty() || origin_host != req.Header("host")) {
+      return "the request's Origin does not match the server's host";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 namespace {
@@ -197,7 +242,9 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
   Respond finish = [this, ctx, route_name, respond = std::move(respond), started](HttpResponse r) {
     r.headers.emplace_back("X-Request-Id", ctx->request_id);
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    r.headers.emplace_back("Cache-Control", "no-store");
+    bool has_cache_control = false;
+    for (const auto& h : r.headers) has_cache_control = has_cache_control || h.first == "Cache-Control";
+    if (!has_cache_control) r.headers.emplace_back("Cache-Control", "no-store");
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
@@ -245,6 +292,17 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
   }
   if (route.auth != AuthMode::kNone) {
     ctx->credential = ExtractCredential(*ctx, route.auth);
+    bool header_credentials = !ctx->request.Header("authorization").empty() ||
+                              !ctx->request.Header("x-api-key").empty();
+    if (ctx->credential.empty() && !header_credentials) {
+      // The console's HttpOnly cookie, only when no explicit credential was sent.
+      ctx->credential = SessionCookie(ctx->request);
+      if (!ctx->credential.empty() && IsUnsafeMethod(m)) {
+        if (std::string why = CsrfProblem(ctx->request); !why.empty()) {
+          return finish(api::Problem(403, "Forbidden", why, ctx->request_id));
+        }
+      }
+    }
     if (ctx->credential.empty()) {
       return finish(api::Problem(401, "Unauthorized",
                                  "credentials required: Authorization: Bearer <token or API key>",

@@ -134,8 +134,12 @@ std::string AlertDetailToJson(const AlertDetail& d) {
   w.Int64(d.deliveries);
   w.Key("observables");
   w.StartArray();
-  for (const auto& o : d.observables) {
-    std::string text = observables::ObservableToJson(o);
+  for (size_t i = 0; i < d.observables.size(); ++i) {
+    std::string text = observables::ObservableToJson(d.observables[i]);
+    if (i < d.observable_case_counts.size() && !text.empty() && text.back() == '}') {
+      text.pop_back();
+      text += ",\"case_count\":" + std::to_string(d.observable_case_counts[i]) + "}";
+    }
     w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
   }
   w.EndArray();

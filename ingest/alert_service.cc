@@ -495,6 +495,10 @@ Result<AlertDetail> AlertService::Get(int64_t id) {
   AlertDetail d;
   WF_ASSIGN_OR_RETURN(d.alert, GetAlert(lease.db(), id, true));
   WF_ASSIGN_OR_RETURN(d.observables, observables::ListForObject(lease.db(), "alert", id));
+  for (const auto& o : d.observables) {
+    WF_ASSIGN_OR_RETURN(auto counts, observables::LinkCounts(lease.db(), o.id));
+    d.observable_case_counts.push_back(counts.second);
+  }
   WF_ASSIGN_OR_RETURN(d.deliveries, CountDeliveries(lease.db(), id));
   return d;
 }

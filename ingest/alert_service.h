@@ -62,6 +62,8 @@ struct AlertPage {
 struct AlertDetail {
   Alert alert;
   std::vector<observables::ObservableRecord> observables;
+  // Parallel to `observables`: in how many cases each was seen ("seen in N cases").
+  std::vector<int64_t> observable_case_counts;
   int64_t deliveries = 0;
 };
 

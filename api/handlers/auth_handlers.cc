@@ -1,7 +1,10 @@
+#include <algorithm>
+
 #include "api/handlers/handlers.h"
 #include "api/handlers/user_json.h"
 #include "api/request_context.h"
 #include "core/auth_service.h"
+#include "core/clock.h"
 
 namespace wf::api {
 
@@ -27,6 +30,15 @@ void WriteApiKey(JsonBuilder& b, const auth::ApiKey& k) {
 
 namespace {
 
+// The console's session cookie: HttpOnly (script cannot read the token),
+// SameSite=Strict (not sent on cross-site requests), Secure under TLS.
+std::string SessionCookieHeader(const RequestContext& ctx, const std::string& token, int64_t max_age) {
+  std::string c = "wf_session=" + token + "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
+                  std::to_string(max_age);
+  if (!ctx.services.config.tls_cert.empty()) c += "; Secure";
+  return c;
+}
+
 void Login(ContextPtr ctx, Respond respond) {
   auto body = JsonBody::Parse(ctx->request.body);
   if (!body.ok()) return RespondError(*ctx, respond, body.status());
@@ -34,16 +46,24 @@ void Login(ContextPtr ctx, Respond respond) {
   if (!login.ok()) return RespondError(*ctx, respond, login.status());
   auto password = RequiredString(*body, "password");
   if (!password.ok()) return RespondError(*ctx, respond, password.status());
-  ctx->services.auth.Login(*login, *password, ctx->Audit(),
-                           [ctx, respond](Result<auth::LoginResult> r) {
-                             if (!r.ok()) return RespondError(*ctx, respond, r.status());
-                             JsonBuilder b;
-                             b.BeginObject().Key("token").String(r->token);
-                             b.Key("expires_at").Time(r->expires_at).Key("user");
-                             WriteUser(b, r->user);
-                             b.EndObject();
-                             RespondJson(respond, b.Take());
-                           });
+  WF_TRY(std::optional<bool> cookie, body->Bool("cookie"));
+  bool set_cookie = cookie.value_or(false);
+  ctx->services.auth.Login(
+      *login, *password, ctx->Audit(), [ctx, respond, set_cookie](Result<auth::LoginResult> r) {
+        if (!r.ok()) return RespondError(*ctx, respond, r.status());
+        JsonBuilder b;
+        b.BeginObject().Key("token").String(r->token);
+        b.Key("expires_at").Time(r->expires_at).Key("user");
+        WriteUser(b, r->user);
+        b.EndObject();
+        HttpResponse resp;
+        resp.body = b.Take();
+        if (set_cookie) {
+          int64_t max_age = std::max<int64_t>(0, (r->expires_at - ctx->services.clock.NowMs()) / 1000);
+          resp.headers.emplace_back("Set-Cookie", SessionCookieHeader(*ctx, r->token, max_age));
+        }
+        respond(std::move(resp));
+      });
 }
 
 void Logout(ContextPtr ctx, Respond respond) {
@@ -55,6 +75,8 @@ void Logout(ContextPtr ctx, Respond respond) {
     HttpResponse r;
     r.status = 204;
     r.content_type.clear();
+    // Clears the console's cookie too (harmless for a bearer client).
+    r.headers.emplace_back("Set-Cookie", SessionCookieHeader(*ctx, "", 0));
     respond(std::move(r));
   });
 }

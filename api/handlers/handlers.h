@@ -19,6 +19,7 @@ void RegisterSearchRoutes(Router& router);       // GET /api/v1/search
 void RegisterReportRoutes(Router& router);       // GET /api/v1/reports/summary
 void RegisterKnowledgeRoutes(Router& router);    // similar cases, knowledge base, publishing
 void RegisterRoutingRoutes(Router& router);      // /api/v1/routing-rules
+void RegisterConsoleRoutes(Router& router);      // GET / and /assets/{file}: the web console
 
 // Every route of the API, in one table.
 Router BuildRouter();

@@ -85,6 +85,7 @@ Router BuildRouter() {
   RegisterReportRoutes(r);
   RegisterKnowledgeRoutes(r);
   RegisterRoutingRoutes(r);
+  RegisterConsoleRoutes(r);
   return r;
 }
 
