@@ -10,6 +10,7 @@
 #include "api/handlers/handlers.h"
 #include "api/http_server.h"
 #include "core/auth_service.h"
+#include "core/checkpointer.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/migrations.h"
@@ -48,6 +49,7 @@ struct ServerApp::Impl {
   Config config;
   SystemClock system_clock;
   const Clock* clock = nullptr;
+  std::unique_ptr<db::Checkpointer> checkpointer;
   std::unique_ptr<Writer> writer;
   std::unique_ptr<db::ReadPool> reads;
   std::unique_ptr<auth::AuthService> auth;
@@ -75,6 +77,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(Config config, ServerAppOpt
   impl->clock = options.clock ? options.clock : &impl->system_clock;
   const Config& c = impl->config;
   WF_ASSIGN_OR_RETURN(auto db, OpenAndMigrate(c.db_path));
+  if (c.checkpoint_interval_ms > 0) {
+    // Checkpoints leave the writer's COMMITs (core/checkpointer.h).
+    WF_RETURN_IF_ERROR(db->Exec(fmt::format("PRAGMA wal_autocheckpoint={}", db::Checkpointer::kWriterFallbackPages)));
+    impl->checkpointer = std::make_unique<db::Checkpointer>(c.db_path, std::chrono::milliseconds(c.checkpoint_interval_ms));
+  }
   WriterOptions wo;
   wo.max_batch = static_cast<size_t>(std::max<int64_t>(1, c.writer_max_batch));
   wo.max_delay = std::chrono::microseconds(c.writer_max_delay_us);
@@ -155,6 +162,7 @@ Status ServerApp::Start() {
     });
   }
   impl_->outbox->Start();
+  if (impl_->checkpointer) WF_RETURN_IF_ERROR(impl_->checkpointer->Start());
   log::Event(log::Level::kInfo, "server.started",
              {{"listen", fmt::format("{}:{}", o.host, impl_->http->port())},
               {"threads", o.threads},
@@ -176,6 +184,7 @@ void ServerApp::Stop() {
   if (impl_->outbox) impl_->outbox->Stop();
   // Writes already accepted are committed before the database closes.
   if (impl_->writer) impl_->writer->Stop();
+  if (impl_->checkpointer) impl_->checkpointer->Stop();
   log::Event(log::Level::kInfo, "server.stopped", {});
 }
 

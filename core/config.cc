@@ -56,6 +56,9 @@ const std::vector<Setting>& Settings() {
     flag("ingest.thehive_duplicate_400",
          "answer a duplicate TheHive alert with 400 as TheHive does (default 201)",
          &Config::thehive_duplicate_400);
+    i64("database.checkpoint_interval_ms",
+        "how often a background thread checkpoints the WAL (0: SQLite does it inside COMMIT)",
+        &Config::checkpoint_interval_ms);
     i64("writer.max_batch", "units of work per group commit", &Config::writer_max_batch);
     i64("writer.max_delay_us", "how long a group commit waits for more work",
         &Config::writer_max_delay_us);

@@ -37,6 +37,7 @@ struct Config {
   int64_t dedup_window_seconds = 24 * 3600;
   bool store_raw_deliveries = false;
   bool thehive_duplicate_400 = false;
+  int64_t checkpoint_interval_ms = 1000;  // [database]; 0: SQLite checkpoints inside COMMIT
   // [writer]
   int64_t writer_max_batch = 512;
   int64_t writer_max_delay_us = 200;
