@@ -56,6 +56,10 @@ const std::vector<Setting>& Settings() {
     flag("ingest.thehive_duplicate_400",
          "answer a duplicate TheHive alert with 400 as TheHive does (default 201)",
          &Config::thehive_duplicate_400);
+    i64("ingest.email_max_bytes",
+        "largest message POST /api/v1/ingest/email accepts, attachments included "
+        "(0 = limits.attachment_body_bytes)",
+        &Config::email_max_bytes);
     i64("writer.max_batch", "units of work per group commit", &Config::writer_max_batch);
     i64("writer.max_delay_us", "how long a group commit waits for more work",
         &Config::writer_max_delay_us);

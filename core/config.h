@@ -37,6 +37,7 @@ struct Config {
   int64_t dedup_window_seconds = 24 * 3600;
   bool store_raw_deliveries = false;
   bool thehive_duplicate_400 = false;
+  int64_t email_max_bytes = 0;  // 0: limits.attachment_body_bytes
   // [writer]
   int64_t writer_max_batch = 512;
   int64_t writer_max_delay_us = 200;

@@ -10,6 +10,7 @@ PACKAGES=(
   rapidjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libtomlplusplus-dev
   libssl-dev libsodium-dev
+  libgmime-3.0-dev      # MIME parsing for POST /api/v1/ingest/email
   catch2
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
   curl
