@@ -162,7 +162,9 @@ bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
 
 // Decodes one HTML character reference starting at html[i] == '&'; advances i.
 void AppendEntity(std::string_view html, size_t& i, std::string* out) {
-  size_t semi = html.find(';', i);
+  // Look only a few bytes ahead: text full of '&' must stay linear.
+  size_t semi = html.substr(i, 12).find(';');
+  if (semi != std::string_view::npos) semi += i;
   if (semi == std::string_view::npos || semi - i > 10) {
     out->push_back('&');
     ++i;
@@ -279,13 +281,22 @@ std::string HtmlToText(std::string_view html, std::vector<std::string>* links) {
     while (name_end < tag.size() && std::isalnum(static_cast<unsigned char>(tag[name_end]))) ++name_end;
     std::string name = Lower(tag.substr(name_start, name_end - name_start));
     if (!closing && (name == "script" || name == "style" || name == "head" || name == "title")) {
-      std::string end_tag = "</" + name;
-      std::string rest = Lower(html.substr(i, std::min<size_t>(html.size() - i, 1 << 20)));
-      size_t end = rest.find(end_tag);
-      if (end == std::string::npos) {
+      // Skip to the matching end tag, compared without case (one pass, no copy).
+      size_t end = i;
+      while ((end = html.find("</", end)) != std::string_view::npos) {
+        std::string_view candidate = html.substr(end + 2, name.size());
+        if (candidate.size() == name.size() &&
+            std::equal(candidate.begin(), candidate.end(), name.begin(), [](char a, char b) {
+              return std::tolower(static_cast<unsigned char>(a)) == b;
+            })) {
+          break;
+        }
+        end += 2;
+      }
+      if (end == std::string_view::npos) {
         i = html.size();
       } else {
-        size_t gt = html.find('>', i + end);
+        size_t gt = html.find('>', end);
         i = gt == std::string_view::npos ? html.size() : gt + 1;
       }
       continue;
