@@ -220,6 +220,20 @@ TEST_CASE("Email: ISO-8859-1 and Windows-1252 headers and bodies come out as UTF
   CheckUtf8(report);
 }
 
+TEST_CASE("Email: a Shift_JIS subject and body come out as UTF-8", "[email]") {
+  // "請求書のご確認" as a base64 encoded-word; "お支払いは本日までです。" in Shift_JIS, base64.
+  std::string mail =
+      "From: =?Shift_JIS?B?kL+LgY+R?= <billing@jp-invoice.example>\r\n"
+      "Subject: =?Shift_JIS?B?kL+LgY+RgsyCsoptlEY=?=\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "gqiOeJWlgqKCzZZ7k/qC3ILFgsWCt4FC\r\n";
+  NormalizedAlert a = Parse(mail);
+  CHECK(a.title == "\xE8\xAB\x8B\xE6\xB1\x82\xE6\x9B\xB8\xE3\x81\xAE\xE3\x81\x94\xE7\xA2\xBA\xE8\xAA\x8D");
+  CHECK_THAT(a.description, Contains("From: \xE8\xAB\x8B\xE6\xB1\x82\xE6\x9B\xB8 <billing@jp-invoice.example>"));
+  CHECK_THAT(a.description, Contains("\xE3\x81\x8A\xE6\x94\xAF\xE6\x89\x95\xE3\x81\x84"));  // お支払い
+  CheckUtf8(a);
+}
+
 TEST_CASE("Email: a plain report without a forwarded message is analysed as it is", "[email]") {
   NormalizedAlert a = Parse(ReadMail("06-plain-report.eml"));
   CHECK(a.source == "phishing@corp.example");
