@@ -214,6 +214,10 @@ Dispatcher::Dispatcher(Router router, Services& services)
 uint64_t Dispatcher::BodyLimit(const HttpRequest& req) const {
   const Config& c = services_.config;
   std::string_view p = req.path;
+  // A mail carries its attachments: the evidence limit, or its own.
+  if (p == "/api/v1/ingest/email") {
+    return static_cast<uint64_t>(c.email_max_bytes > 0 ? c.email_max_bytes : c.attachment_body_bytes);
+  }
   if (p.starts_with("/api/v1/ingest/") || p == "/api/alert" || p == "/api/v1/alert") {
     return static_cast<uint64_t>(c.ingest_body_bytes);
   }

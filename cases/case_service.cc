@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "cases/evidence_store.h"
 #include "cases/state_machine.h"
 #include "core/auth_store.h"
-#include "core/crypto.h"
 #include "core/json.h"
 #include "core/outbox.h"
 
@@ -125,58 +120,6 @@ Status Transition(Case& c, CaseStatus to, int64_t now) {
   if (to == CaseStatus::kAwaitingInfo) c.sla.paused_at = now;
   if (to == CaseStatus::kInProgress && !c.acknowledged_at) c.acknowledged_at = now;
   c.status = to;
-  return Status::Ok();
-}
-
-std::string SafeFilename(std::string name) {
-  size_t slash = name.find_last_of("/\\");
-  if (slash != std::string::npos) name = name.substr(slash + 1);
-  std::string out;
-  for (unsigned char ch : name) {
-    if (ch < 0x20 || ch == 0x7f || ch == '"') continue;
-    out.push_back(static_cast<char>(ch));
-  }
-  while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
-  if (out.size() > 255) out.resize(255);
-  if (out.empty() || !json::IsValidUtf8(out)) out = "attachment.bin";
-  return out;
-}
-
-bool IsSha256Hex(const std::string& s) {
-  if (s.size() != 64) return false;
-  return std::all_of(s.begin(), s.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
-}
-
-// Writes `data` to `path` durably: temp file, fsync, rename, fsync of the folder.
-Status WriteFileDurably(const std::filesystem::path& path, const std::string& data) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Status::Internal(fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()));
-  if (std::filesystem::exists(path, ec)) return Status::Ok();  // content-addressed: already there
-  std::string tmp = path.string() + ".tmp" + crypto::HexEncode(crypto::RandomBytes(4));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::Internal(fmt::format("cannot write {}", tmp));
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::Internal(fmt::format("short write to {}", tmp));
-    }
-    off += static_cast<size_t>(n);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::Internal(fmt::format("cannot store {}", path.string()));
-  }
-  int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
   return Status::Ok();
 }
 
@@ -784,14 +727,13 @@ void CaseService::AddAttachment(int64_t case_id, std::string filename, std::stri
     if (!c.ok()) return done(c.status());
     if (Status st = CheckCanWork(actor.principal, *c); !st.ok()) return done(st);
   }
-  std::string sha = crypto::Sha256Hex(data);
-  std::filesystem::path path = std::filesystem::path(options_.attachments_dir) / sha.substr(0, 2) / sha;
   // The file goes to disk first: a row never points at a missing file, and an
   // orphan file (if the commit fails) is harmless, being content-addressed.
-  if (Status st = WriteFileDurably(path, data); !st.ok()) return done(st);
+  Result<std::string> sha = StoreEvidenceFile(options_.attachments_dir, data);
+  if (!sha.ok()) return done(sha.status());
   Attachment meta;
   meta.case_id = case_id;
-  meta.sha256 = sha;
+  meta.sha256 = *sha;
   meta.filename = SafeFilename(std::move(filename));
   meta.content_type =
       content_type.empty() || content_type.size() > 100 ? "application/octet-stream" : content_type;
@@ -832,8 +774,7 @@ Result<std::pair<std::string, Attachment>> CaseService::OpenAttachment(const std
   if (!IsSha256Hex(sha256)) return Status::NotFound("no such attachment");
   WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
   WF_ASSIGN_OR_RETURN(Attachment a, FindAttachment(lease.db(), sha256));
-  std::filesystem::path path = std::filesystem::path(options_.attachments_dir) / sha256.substr(0, 2) / sha256;
-  return std::make_pair(path.string(), a);
+  return std::make_pair(EvidencePath(options_.attachments_dir, sha256), a);
 }
 
 Result<std::vector<OpenCaseCount>> CaseService::OpenCaseCounts() {

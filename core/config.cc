@@ -59,6 +59,10 @@ const std::vector<Setting>& Settings() {
     i64("database.checkpoint_interval_ms",
         "how often a background thread checkpoints the WAL (0: SQLite does it inside COMMIT)",
         &Config::checkpoint_interval_ms);
+    i64("ingest.email_max_bytes",
+        "largest message POST /api/v1/ingest/email accepts, attachments included "
+        "(0 = limits.attachment_body_bytes)",
+        &Config::email_max_bytes);
     i64("writer.max_batch", "units of work per group commit", &Config::writer_max_batch);
     i64("writer.max_delay_us", "how long a group commit waits for more work",
         &Config::writer_max_delay_us);

@@ -38,6 +38,7 @@ struct Config {
   bool store_raw_deliveries = false;
   bool thehive_duplicate_400 = false;
   int64_t checkpoint_interval_ms = 1000;  // [database]; 0: SQLite checkpoints inside COMMIT
+  int64_t email_max_bytes = 0;  // 0: limits.attachment_body_bytes
   // [writer]
   int64_t writer_max_batch = 512;
   int64_t writer_max_delay_us = 200;

@@ -24,6 +24,18 @@ struct AlertObservable {
   std::vector<std::string> tags;
 };
 
+// A file that arrived with an alert (an email attachment). The parser fills
+// the bytes and their SHA-256; AlertService::Ingest writes them to the
+// evidence store (cases/evidence_store.h) and drops them before the alert
+// goes to the writer, which only links (sha256, filename, content type).
+struct AlertAttachment {
+  std::string filename;      // safe to store (cases::SafeFilename)
+  std::string content_type;  // "application/pdf"
+  std::string sha256;        // lowercase hex of `data`
+  int64_t size = 0;
+  std::string data;
+};
+
 // One alert as a format normaliser produced it, before deduplication.
 struct NormalizedAlert {
   std::string source_kind;  // the format: "generic", "elastic", ...
@@ -46,6 +58,17 @@ struct NormalizedAlert {
   // The sender says the condition cleared (Grafana/Alertmanager "resolved"):
   // it updates a live alert with the same fingerprint and never opens one.
   bool resolved = false;
+  // Files carried by the alert (the email channel only), linked in alert_attachments.
+  std::vector<AlertAttachment> attachments;
+};
+
+// A row of alert_attachments with the file's size (GET /alerts/{id}).
+struct AlertAttachmentRecord {
+  int64_t id = 0;
+  int64_t alert_id = 0;
+  std::string sha256, filename, content_type;
+  int64_t size = 0;
+  int64_t created_at = 0;
 };
 
 // A stored alert (SPEC 3).

@@ -143,6 +143,25 @@ std::string AlertDetailToJson(const AlertDetail& d) {
     w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
   }
   w.EndArray();
+  w.Key("attachments");
+  w.StartArray();
+  for (const auto& a : d.attachments) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(a.id);
+    w.Key("sha256");
+    Str(w, a.sha256);
+    w.Key("filename");
+    Str(w, a.filename);
+    w.Key("content_type");
+    Str(w, a.content_type);
+    w.Key("size");
+    w.Int64(a.size);
+    w.Key("download");
+    Str(w, "/api/v1/attachments/" + a.sha256);
+    w.EndObject();
+  }
+  w.EndArray();
   Raw(w, "raw_first", d.alert.raw_first);
   Raw(w, "raw_latest", d.alert.raw_latest);
   w.EndObject();

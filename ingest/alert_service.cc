@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "cases/evidence_store.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/outbox.h"
+#include "ingest/alert_attachments.h"
 #include "ingest/fingerprint.h"
 #include "ingest/routing_store.h"
 #include "observables/observable_store.h"
@@ -123,6 +125,14 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
     result.created = true;
     result.outcome = IngestOutcome::kCreated;
   }
+  if (!n.attachments.empty() && result.id != 0) {
+    // Files (the email channel) are linked once per content and name; on an
+    // alert already in a case they reach the case too.
+    WF_RETURN_IF_ERROR(LinkAttachments(db, result.id, n.attachments, now_ms));
+    if (result.case_id) {
+      WF_RETURN_IF_ERROR(CopyAttachmentsToCase(db, result.id, *result.case_id, meta.actor, now_ms));
+    }
+  }
   for (const AlertObservable& o : n.observables) {
     WF_ASSIGN_OR_RETURN(auto link, observables::UpsertAndLink(db, o.type, o.value, o.ioc, "alert",
                                                               result.id, meta.actor, now_ms));
@@ -192,6 +202,7 @@ Result<cases::Case> PromoteTx(db::Database& db, int64_t id, const PromoteRequest
   spec.tier = std::max<int>(req.tier, static_cast<int>(a.tier.value_or(1)));
   WF_ASSIGN_OR_RETURN(cases::Case c, cases::CreateCaseTx(db, spec, actor.ctx, options, now));
   WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
+  WF_RETURN_IF_ERROR(CopyAttachmentsToCase(db, id, c.id, actor.ctx.actor, now));
   WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));
   WF_RETURN_IF_ERROR(CaseEvent(db, c.id, now, actor.ctx.actor, "alert_promoted",
                                fmt::format("Promoted from alert #{} ({} / {})", a.id, a.source_kind, a.source),
@@ -214,6 +225,7 @@ Result<cases::Case> MergeTx(db::Database& db, int64_t id, const std::string& cas
     return Status::FailedPrecondition(fmt::format("case {} is closed; reopen it first", c.number));
   }
   WF_RETURN_IF_ERROR(observables::CopyLinks(db, "alert", id, "case", c.id, actor.ctx.actor, now).status());
+  WF_RETURN_IF_ERROR(CopyAttachmentsToCase(db, id, c.id, actor.ctx.actor, now));
   WF_RETURN_IF_ERROR(SetImported(db, id, c.id, now));
   WF_RETURN_IF_ERROR(CaseEvent(db, c.id, now, actor.ctx.actor, "alert_merged",
                                fmt::format("Alert #{} \"{}\" merged ({} / {})", a.id, a.title, a.source_kind, a.source),
@@ -439,6 +451,10 @@ void AlertService::Bulk(BulkRequest req, cases::Actor actor,
 
 void AlertService::Ingest(std::vector<NormalizedAlert> alerts, DeliveryMeta meta,
                           std::function<void(Result<std::vector<IngestResult>>)> done) {
+  // Files first, outside the writer: a committed row never points at a missing file.
+  if (Status st = WriteAttachmentFiles(case_options_.attachments_dir, alerts); !st.ok()) {
+    return done(st);
+  }
   const Clock* clock = &clock_;
   AlertOptions options = options_;
   SubmitForResult<std::vector<IngestResult>>(
@@ -500,7 +516,17 @@ Result<AlertDetail> AlertService::Get(int64_t id) {
     d.observable_case_counts.push_back(counts.second);
   }
   WF_ASSIGN_OR_RETURN(d.deliveries, CountDeliveries(lease.db(), id));
+  WF_ASSIGN_OR_RETURN(d.attachments, ListAlertAttachments(lease.db(), id));
   return d;
+}
+
+Result<std::pair<std::string, AlertAttachmentRecord>> AlertService::OpenAttachment(
+    const std::string& sha256) {
+  if (!cases::IsSha256Hex(sha256)) return Status::NotFound("no such attachment");
+  WF_ASSIGN_OR_RETURN(auto lease, reads_.Acquire());
+  WF_ASSIGN_OR_RETURN(std::optional<AlertAttachmentRecord> a, FindAlertAttachment(lease.db(), sha256));
+  if (!a) return Status::NotFound("no such attachment");
+  return std::make_pair(cases::EvidencePath(case_options_.attachments_dir, sha256), *a);
 }
 
 void AlertService::Update(int64_t id, AlertPatch patch, const audit::Context& ctx,

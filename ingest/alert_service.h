@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/audit.h"
@@ -65,6 +66,7 @@ struct AlertDetail {
   // Parallel to `observables`: in how many cases each was seen ("seen in N cases").
   std::vector<int64_t> observable_case_counts;
   int64_t deliveries = 0;
+  std::vector<AlertAttachmentRecord> attachments;  // files that came with it (email)
 };
 
 struct AlertPatch {
@@ -104,6 +106,10 @@ class AlertService {
 
   Result<AlertPage> List(AlertFilter filter);
   Result<AlertDetail> Get(int64_t id);
+  // An alert's file by content (GET /attachments/{sha256} for evidence that
+  // came with an alert): its path in the evidence store and its record.
+  // NotFound when no alert carries it.
+  Result<std::pair<std::string, AlertAttachmentRecord>> OpenAttachment(const std::string& sha256);
   Result<std::vector<SearchHit>> Search(const std::string& q, int limit);
   Result<AlertReport> Report(int64_t from_ms, int64_t to_ms, int top_n);
   // The alert row alone (no raw payloads, observables or deliveries).

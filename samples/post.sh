@@ -78,7 +78,8 @@ for format in $formats; do
     continue
   fi
   target="$format"
-  [ "$auto" -eq 1 ] && target="auto"
+  # email is never auto-detected (auto is JSON only)
+  [ "$auto" -eq 1 ] && [ "$format" != email ] && target="auto"
   for file in "$here/$format"/*; do
     [ -f "$file" ] || continue
     case "$file" in

@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev
   libssl-dev libsodium-dev
   libre2-dev            # routing-rule regexes (linear time)
+  libgmime-3.0-dev      # MIME parsing for POST /api/v1/ingest/email
   catch2
   clang libclang-rt-14-dev   # libFuzzer targets (scripts/fuzz.sh)
   curl

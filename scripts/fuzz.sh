@@ -24,9 +24,10 @@ for t in "${TARGETS[@]}"; do
   seeds=()
   if [ "$t" != "$format" ] && [ -d "samples/$format" ]; then seeds+=("samples/$format"); fi
   if [ "$t" = fuzz_observables ]; then seeds+=(samples); fi
+  if [ "$t" = fuzz_email ]; then seeds+=(samples/email); fi
   if [ "$format" = kibana ] && [ -d samples/elastic ]; then seeds+=(samples/elastic); fi
-  # Seed directories are read recursively only by -seed_inputs; copy JSON files in.
-  for d in "${seeds[@]}"; do find "$d" -name '*.json' -exec cp {} "$corpus/" \; ; done
+  # Seed directories are read recursively only by -seed_inputs; copy the samples in.
+  for d in "${seeds[@]}"; do find "$d" \( -name '*.json' -o -name '*.eml' \) -exec cp {} "$corpus/" \; ; done
   echo "fuzz: $t for ${SECONDS_EACH}s"
   if "$BUILD/tests/fuzz/$t" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
        -rss_limit_mb=2048 -print_final_stats=1 "$corpus" > "$BUILD/$t.log" 2>&1; then

@@ -433,8 +433,24 @@ void ListAttachments(ContextPtr ctx, Respond respond) {
 
 void DownloadAttachment(ContextPtr ctx, Respond respond) {
   WF_REQUIRE(auth::Permission::kRead);
-  WF_TRY(auto found, ctx->services.cases.OpenAttachment(ctx->params["sha256"]));
-  std::ifstream in(found.first, std::ios::binary);
+  // Evidence uploaded to a case, else a file that came with an alert (an
+  // email attachment): both are readable by every role that reads alerts and
+  // cases, and both live in the same content-addressed store.
+  const std::string& sha256 = ctx->params["sha256"];
+  auto found = ctx->services.cases.OpenAttachment(sha256);
+  if (!found.ok() && found.status().code() == StatusCode::kNotFound) {
+    auto from_alert = ctx->services.alerts.OpenAttachment(sha256);
+    if (from_alert.ok()) {
+      cases::Attachment a;
+      a.sha256 = from_alert->second.sha256;
+      a.filename = from_alert->second.filename;
+      found = std::make_pair(from_alert->first, std::move(a));
+    } else if (from_alert.status().code() != StatusCode::kNotFound) {
+      found = from_alert.status();
+    }
+  }
+  if (!found.ok()) return RespondError(*ctx, respond, found.status());
+  std::ifstream in(found->first, std::ios::binary);
   if (!in) return RespondError(*ctx, respond, Status::NotFound("the attachment's file is missing"));
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -443,9 +459,9 @@ void DownloadAttachment(ContextPtr ctx, Respond respond) {
   // Evidence is never rendered by the browser: always a download.
   r.content_type = "application/octet-stream";
   std::string ascii;
-  for (char c : found.second.filename) ascii.push_back((static_cast<unsigned char>(c) < 0x80 && c != '\\') ? c : '_');
+  for (char c : found->second.filename) ascii.push_back((static_cast<unsigned char>(c) < 0x80 && c != '\\') ? c : '_');
   std::string encoded;
-  for (unsigned char c : found.second.filename) {
+  for (unsigned char c : found->second.filename) {
     if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
       encoded.push_back(static_cast<char>(c));
     } else {

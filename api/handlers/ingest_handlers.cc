@@ -24,11 +24,28 @@ bool IsJson(std::string_view ct) {
          (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
+// The email channel takes the message as a mail server hands it over.
+bool IsRfc822(std::string_view ct) {
+  std::string_view base = ct.substr(0, ct.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "message/rfc822";
+}
+
 void Ingest(ContextPtr ctx, Respond respond) {
   if (Status st = ctx->Require(auth::Permission::kPostAlerts); !st.ok()) {
     return RespondError(*ctx, respond, st);
   }
-  if (!IsJson(ctx->request.Header("content-type"))) {
+  const bool email = ctx->params["format"] == "email";
+  if (email && !IsRfc822(ctx->request.Header("content-type"))) {
+    HttpResponse r = Problem(415, "Unsupported Media Type",
+                             "send the raw email (headers and body, as a mail server hands it over) "
+                             "with Content-Type: message/rfc822",
+                             ctx->request_id);
+    return respond(std::move(r));
+  }
+  if (!email && !IsJson(ctx->request.Header("content-type"))) {
     HttpResponse r = Problem(415, "Unsupported Media Type", "send the alert as application/json",
                              ctx->request_id);
     return respond(std::move(r));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/json_parse.h"
+#include "ingest/formats/email.h"
 #include "ingest/formats/registry.h"
 #include "observables/extract.h"
 #include "observables/normalize.h"
@@ -47,11 +48,19 @@ std::vector<std::string> SupportedFormats() {
   for (const auto& f : Formats()) {
     out.emplace_back(f.name);
   }
+  out.emplace_back("email");  // message/rfc822, not JSON: never auto-detected
   out.emplace_back("auto");
   return out;
 }
 
 Result<ParsedBody> ParseBody(std::string_view format, std::string_view body) {
+  if (format == "email") {
+    ParsedBody out;
+    out.format = "email";
+    WF_ASSIGN_OR_RETURN(NormalizedAlert alert, ParseEmail(body));
+    out.alerts.push_back(std::move(alert));
+    return out;
+  }
   const FormatInfo* info = nullptr;
   if (format != "auto") {
     info = FindFormat(format);

@@ -18,7 +18,8 @@ struct ParsedBody {
 
 // NotFound for an unknown format (naming the supported ones); for `auto`,
 // Unprocessable when no format's signature matches. Otherwise the format
-// parser's errors.
+// parser's errors. `email` takes a raw RFC 5322 message (formats/email.h),
+// every other format JSON; `auto` detects JSON formats only.
 Result<ParsedBody> ParseBody(std::string_view format, std::string_view body);
 
 // The names accepted by POST /api/v1/ingest/{format}.

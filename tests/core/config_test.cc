@@ -83,6 +83,7 @@ std::vector<SettingRow> AllSettings() {
       flag("ingest.store_raw_deliveries", &Config::store_raw_deliveries),
       flag("ingest.thehive_duplicate_400", &Config::thehive_duplicate_400),
       i64("database.checkpoint_interval_ms", "250", &Config::checkpoint_interval_ms),
+      i64("ingest.email_max_bytes", "4194304", &Config::email_max_bytes),
       i64("writer.max_batch", "64", &Config::writer_max_batch),
       i64("writer.max_delay_us", "1000", &Config::writer_max_delay_us),
       i64("writer.queue_capacity", "100", &Config::writer_queue_capacity),
