@@ -6,6 +6,7 @@
 
 #include "cases/evidence_store.h"
 #include "core/json.h"
+#include "core/json_parse.h"
 #include "core/log.h"
 #include "core/outbox.h"
 #include "ingest/alert_attachments.h"
@@ -42,6 +43,24 @@ Status CaseEvent(db::Database& db, int64_t case_id, int64_t now, const std::stri
 Status ApplyRouting(db::Database& db, IngestResult& result, const NormalizedAlert& n,
                     const routing::Plan& plan, const DeliveryMeta& meta, const RoutingContext& routing,
                     int64_t now);
+
+// Tags a sender gives an observable ("c2", the email channel's "reporter")
+// join the platform-wide observable's tags (a set, at most 64).
+Status AddObservableTags(db::Database& db, int64_t observable_id, const std::vector<std::string>& tags) {
+  WF_ASSIGN_OR_RETURN(observables::ObservableRecord rec, observables::GetObservable(db, observable_id));
+  std::vector<std::string> merged = json::ParseStringArray(rec.tags_json);
+  bool changed = false;
+  for (const auto& t : tags) {
+    if (merged.size() >= 64) break;
+    if (IsValidTag(t) && std::find(merged.begin(), merged.end(), t) == merged.end()) {
+      merged.push_back(t);
+      changed = true;
+    }
+  }
+  if (!changed) return Status::Ok();
+  rec.tags_json = json::StringArray(merged);
+  return observables::UpdateObservable(db, rec);
+}
 
 }  // namespace
 
@@ -136,6 +155,7 @@ Result<IngestResult> StoreAlert(db::Database& db, const NormalizedAlert& n,
   for (const AlertObservable& o : n.observables) {
     WF_ASSIGN_OR_RETURN(auto link, observables::UpsertAndLink(db, o.type, o.value, o.ioc, "alert",
                                                               result.id, meta.actor, now_ms));
+    if (!o.tags.empty()) WF_RETURN_IF_ERROR(AddObservableTags(db, link.observable_id, o.tags));
     // A new observable on an alert already in a case reaches the case too.
     if (link.new_link && result.case_id) {
       WF_RETURN_IF_ERROR(observables::UpsertAndLink(db, o.type, o.value, o.ioc, "case",

@@ -72,6 +72,21 @@ TEST_CASE("Observables: one row per value platform-wide, linked to every alert a
   CHECK(s.Counts() == before);
 }
 
+TEST_CASE("Observables: tags a sender gives an observable join its platform-wide tags, once", "[api][observables]") {
+  TestServer s;
+  std::string key = s.CreateApiKey("siem");
+  std::string ana = s.CreateUserToken("ana", "l1");
+  Ingest(s, key, R"({"source":"edr","title":"Beacon","source_ref":"t1",)"
+                 R"("observables":[{"type":"ip","value":"198.51.100.9","tags":["c2","cobalt-strike"]}]})");
+  Ingest(s, key, R"({"source":"fw","title":"Blocked","source_ref":"t2",)"
+                 R"("observables":[{"type":"ip","value":"198.51.100.9","tags":["c2","blocked"]},{"type":"domain","value":"plain.example"}]})");
+  auto list = s.Get("/api/v1/observables?tag=cobalt-strike", ana);
+  REQUIRE(list.status == 200);
+  CHECK(list.body.find("198.51.100.9") != std::string::npos);
+  CHECK(list.body.find(R"("tags":["c2","cobalt-strike","blocked"])") != std::string::npos);
+  CHECK(s.QueryInt("SELECT COUNT(*) FROM observables WHERE tags = '[]'") == 1);  // the untagged domain
+}
+
 TEST_CASE("Observables: the STIX export is a valid STIX 2.1 bundle", "[api][observables][export]") {
   TestServer s;
   std::string ana = s.CreateUserToken("ana", "l1");
