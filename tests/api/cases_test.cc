@@ -22,7 +22,9 @@
 #include "api/http_server.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "tests/support/test_files.h"
 #include "tests/support/test_server.h"
+#include "tests/support/webhook_receiver.h"
 
 namespace wf::test {
 namespace {
@@ -33,31 +35,6 @@ constexpr int64_t kHour = 60 * kMinute;
 // ---------------------------------------------------------------------------
 // JSON reading for assertions.
 
-rapidjson::Document ParseJson(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  INFO(body);
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
-
-const rapidjson::Value& Member(const rapidjson::Value& v, const char* key) {
-  static const rapidjson::Value kNull;
-  if (!v.IsObject()) return kNull;
-  auto it = v.FindMember(key);
-  return it == v.MemberEnd() ? kNull : it->value;
-}
-
-// A member as text: strings bare, numbers and booleans printed, null "null".
-std::string Text(const rapidjson::Value& v, const char* key) {
-  if (!v.IsObject() || !v.HasMember(key)) return "<missing>";
-  const auto& m = Member(v, key);
-  if (m.IsString()) return {m.GetString(), m.GetStringLength()};
-  if (m.IsNull()) return "null";
-  if (m.IsBool()) return m.GetBool() ? "true" : "false";
-  if (m.IsInt64()) return std::to_string(m.GetInt64());
-  return "<complex>";
-}
 
 // Element `i` of an array member (a null value when out of range).
 const rapidjson::Value& Item(const rapidjson::Value& array, rapidjson::SizeType i) {
@@ -81,16 +58,9 @@ bool Has(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string SampleTemplate(const std::string& name) {
-  return ReadFile(std::string(WATCHFLOOR_SOURCE_DIR) + "/samples/templates/" + name + ".json");
+  return ReadSample("templates/" + name + ".json");
 }
 
 std::vector<std::string> SampleTaskTitles(const std::string& name) {
@@ -250,73 +220,6 @@ void ExpectRefused(Soc& soc, const std::string& case_ref, const std::string& wha
   CHECK(Snapshot(soc, case_ref) == before);
 }
 
-// ---------------------------------------------------------------------------
-// A webhook receiver: an api::HttpServer on a loopback port recording every
-// request it is sent and answering 200.
-
-struct Received {
-  std::string method, target, event, content_type, body;
-};
-
-class WebhookReceiver final : public api::RequestHandler {
- public:
-  explicit WebhookReceiver(uint16_t port = 0) : server_(Options(port), *this) {
-    Status st = server_.Start();
-    if (!st.ok()) throw std::runtime_error("webhook receiver: " + st.ToString());
-  }
-  ~WebhookReceiver() override { server_.Stop(); }
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-  uint16_t port() const { return server_.port(); }
-
-  std::vector<Received> received() const {
-    std::lock_guard lock(mu_);
-    return received_;
-  }
-  std::vector<Received> received(const std::string& event) const {
-    std::vector<Received> out;
-    for (auto& r : received()) {
-      if (r.event == event) out.push_back(r);
-    }
-    return out;
-  }
-
-  uint64_t BodyLimit(const api::HttpRequest&) const override { return 1 << 20; }
-  void Handle(api::HttpRequest request, api::Respond respond) override {
-    {
-      std::lock_guard lock(mu_);
-      received_.push_back({request.method, request.target,
-                           std::string(request.Header("x-watchfloor-event")),
-                           std::string(request.Header("content-type")), request.body});
-    }
-    api::HttpResponse r;
-    r.status = 200;
-    r.body = "{}";
-    respond(std::move(r));
-  }
-  api::HttpResponse Problem(const api::HttpRequest&, int status, std::string_view title,
-                            std::string_view) override {
-    api::HttpResponse r;
-    r.status = status;
-    r.content_type = "text/plain";
-    r.body = std::string(title);
-    return r;
-  }
-
- private:
-  static api::HttpServerOptions Options(uint16_t port) {
-    api::HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = port;
-    o.threads = 1;
-    return o;
-  }
-
-  mutable std::mutex mu_;
-  std::vector<Received> received_;
-  api::HttpServer server_;  // last: stopped before the members it uses go away
-};
 
 std::string HookUrl(uint16_t port) { return fmt::format("http://127.0.0.1:{}/hooks/soc", port); }
 

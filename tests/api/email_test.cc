@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/crypto.h"
+#include "tests/support/test_files.h"
 #include "tests/support/test_server.h"
 
 namespace wf::test {
@@ -23,23 +24,8 @@ constexpr char kRfc822[] = "message/rfc822";
 // SHA-256 of the invoice.pdf.exe in samples/email/04-attachment-base64.eml.
 constexpr char kInvoiceSha256[] = "07ad0ff9b41dbadf0cd311e9fbd7f5673750c252339f98f14291b37e08a884c2";
 
-std::string ReadMail(const std::string& name) {
-  std::ifstream in(std::filesystem::path(WATCHFLOOR_SOURCE_DIR) / "samples" / "email" / name,
-                   std::ios::binary);
-  INFO("sample " << name);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadMail(const std::string& name) { return ReadSample("email/" + name); }
 
-rapidjson::Document ParseJson(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  INFO(body.substr(0, 600));
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
 
 struct Posted {
   int status = 0;

@@ -25,7 +25,9 @@
 #include "api/http_message.h"
 #include "api/http_server.h"
 #include "tests/support/http_client.h"
+#include "tests/support/test_files.h"
 #include "tests/support/test_server.h"
+#include "tests/support/webhook_receiver.h"
 
 namespace wf::test {
 namespace {
@@ -35,31 +37,6 @@ constexpr int64_t kDedupWindowSeconds = 60;
 // ---------------------------------------------------------------------------
 // JSON reading for assertions.
 
-rapidjson::Document ParseJson(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  INFO(body);
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
-
-const rapidjson::Value& Member(const rapidjson::Value& v, const char* key) {
-  static const rapidjson::Value kNull;
-  if (!v.IsObject()) return kNull;
-  auto it = v.FindMember(key);
-  return it == v.MemberEnd() ? kNull : it->value;
-}
-
-// A member as text: strings bare, numbers and booleans printed, null "null".
-std::string Text(const rapidjson::Value& v, const char* key) {
-  if (!v.IsObject() || !v.HasMember(key)) return "<missing>";
-  const auto& m = Member(v, key);
-  if (m.IsString()) return {m.GetString(), m.GetStringLength()};
-  if (m.IsNull()) return "null";
-  if (m.IsBool()) return m.GetBool() ? "true" : "false";
-  if (m.IsInt64()) return std::to_string(m.GetInt64());
-  return "<complex>";
-}
 
 std::vector<std::string> Strings(const rapidjson::Value& array) {
   std::vector<std::string> out;
@@ -91,17 +68,8 @@ std::string Sql(const std::string& s) {
 // ---------------------------------------------------------------------------
 // Payloads of real senders (samples/), with small edits.
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-std::string Sample(const std::string& relative) {
-  return ReadFile(std::string(WATCHFLOOR_SOURCE_DIR) + "/samples/" + relative);
-}
+std::string Sample(const std::string& relative) { return ReadSample(relative); }
 
 // Replaces every occurrence of `from` (which must occur) in `text`.
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
@@ -154,69 +122,6 @@ std::string RuleJson(const std::string& name, const std::string& when, const std
   return fmt::format(R"({{"name":"{}",{}"when":{},"then":{}}})", name, extra.empty() ? "" : extra + ",", when, then);
 }
 
-// ---------------------------------------------------------------------------
-// A webhook receiver: an api::HttpServer on a loopback port recording every
-// request it is sent (with the X-Watchfloor-* headers) and answering 200.
-
-struct Received {
-  std::string method, target, event, message_id, content_type, body;
-};
-
-class WebhookReceiver final : public api::RequestHandler {
- public:
-  WebhookReceiver() : server_(Options(), *this) {
-    Status st = server_.Start();
-    if (!st.ok()) throw std::runtime_error("webhook receiver: " + st.ToString());
-  }
-  ~WebhookReceiver() override { server_.Stop(); }
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-  std::string Url(const std::string& path) const { return fmt::format("http://127.0.0.1:{}{}", server_.port(), path); }
-
-  std::vector<Received> received(const std::string& event) const {
-    std::lock_guard lock(mu_);
-    std::vector<Received> out;
-    for (const auto& r : received_) {
-      if (r.event == event) out.push_back(r);
-    }
-    return out;
-  }
-
-  uint64_t BodyLimit(const api::HttpRequest&) const override { return 1 << 20; }
-  void Handle(api::HttpRequest request, api::Respond respond) override {
-    {
-      std::lock_guard lock(mu_);
-      received_.push_back({request.method, request.target, std::string(request.Header("x-watchfloor-event")),
-                           std::string(request.Header("x-watchfloor-message-id")),
-                           std::string(request.Header("content-type")), request.body});
-    }
-    api::HttpResponse r;
-    r.status = 200;
-    r.body = "{}";
-    respond(std::move(r));
-  }
-  api::HttpResponse Problem(const api::HttpRequest&, int status, std::string_view title, std::string_view) override {
-    api::HttpResponse r;
-    r.status = status;
-    r.content_type = "text/plain";
-    r.body = std::string(title);
-    return r;
-  }
-
- private:
-  static api::HttpServerOptions Options() {
-    api::HttpServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 1;
-    return o;
-  }
-
-  mutable std::mutex mu_;
-  std::vector<Received> received_;
-  api::HttpServer server_;  // last: stopped before the members it uses go away
-};
 
 // ---------------------------------------------------------------------------
 // A SOC on a fresh server: an ingest key and a manager who edits the rules.

@@ -15,6 +15,7 @@
 #include "ingest/fingerprint.h"
 #include "ingest/formats/email.h"
 #include "ingest/formats/registry.h"
+#include "tests/support/test_files.h"
 
 #ifndef WATCHFLOOR_SOURCE_DIR
 #define WATCHFLOOR_SOURCE_DIR "/work/main"
@@ -29,15 +30,7 @@ using observables::ObservableType;
 // SHA-256 of the invoice.pdf.exe in samples/email/04-attachment-base64.eml.
 constexpr char kInvoiceSha256[] = "07ad0ff9b41dbadf0cd311e9fbd7f5673750c252339f98f14291b37e08a884c2";
 
-std::string ReadMail(const std::string& name) {
-  std::ifstream in(std::filesystem::path(WATCHFLOOR_SOURCE_DIR) / "samples" / "email" / name,
-                   std::ios::binary);
-  INFO("sample " << name);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadMail(const std::string& name) { return test::ReadSample("email/" + name); }
 
 NormalizedAlert Parse(const std::string& raw) {
   auto r = ParseEmail(raw);
