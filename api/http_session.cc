@@ -315,7 +315,7 @@ void HttpSession<Stream>::OnRun() {
   if constexpr (kIsTls<Stream>) {
     DoHandshake();
   } else {
-    DoReadHeader();
+    DoWaitForRequest();
   }
 }
 
@@ -337,7 +337,7 @@ void HttpSession<Stream>::OnHandshake(beast::error_code ec) {
     CloseNow();
     return;
   }
-  DoReadHeader();
+  DoWaitForRequest();
 }
 
 template <class Stream>

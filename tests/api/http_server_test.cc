@@ -293,8 +293,10 @@ TEST_CASE("HttpServer: a Content-Length over the limit is answered 413 before th
   CHECK(t.handler.handled() == 0);
 }
 
-// Like a simple client library: writes the whole request, then reads.
-std::string SendAllThenRead(uint16_t port, const std::string& bytes) {
+// Like a simple client library: writes the whole request, then reads;
+// `pause` between connecting and writing (a pooled connection not yet used).
+std::string SendAllThenRead(uint16_t port, const std::string& bytes,
+                            std::chrono::milliseconds pause = std::chrono::milliseconds(0)) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
   timeval timeout{5, 0};
@@ -305,6 +307,7 @@ std::string SendAllThenRead(uint16_t port, const std::string& bytes) {
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  if (pause.count() > 0) std::this_thread::sleep_for(pause);
   size_t sent = 0;
   while (sent < bytes.size()) {
     const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -321,6 +324,22 @@ std::string SendAllThenRead(uint16_t port, const std::string& bytes) {
   }
   ::close(fd);
   return received;
+}
+
+TEST_CASE("HttpServer: a new connection waits the idle timeout, not the header timeout, for its first byte",
+          "[http]") {
+  // Load generators and connection pools open connections before using
+  // them; closing those after the header timeout made their first request
+  // fail with "end of stream".
+  HttpServerOptions options = TestOptions();
+  options.header_timeout = 150ms;
+  options.idle_timeout = 3s;
+  TestServer t(options);
+  const std::string raw =
+      SendAllThenRead(t.server.port(), "GET /late HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400ms);
+  INFO(raw);
+  CHECK(StatusOf(raw) == 200);
+  CHECK(t.handler.handled() == 1);
 }
 
 TEST_CASE("HttpServer: a client that sends a whole oversized body before reading still gets 413",
