@@ -42,8 +42,12 @@ constexpr char kInsertTagSql[] = "INSERT OR IGNORE INTO alert_tags (tag, alert_i
 constexpr char kDeleteTagsSql[] = "DELETE FROM alert_tags WHERE alert_id = ?";
 constexpr char kSetTagsSql[] = "UPDATE alerts SET tags = ?, updated_at = ? WHERE id = ?";
 constexpr char kTagsOfSql[] = "SELECT tags FROM alerts WHERE id = ?";
+// A status changed by hand ends a routing rule's suppression: its reason and
+// rule go (the right-hand side sees the row before the update).
 constexpr char kUpdateStatusSql[] =
-    "UPDATE alerts SET status = ?, severity = ?, updated_at = ? WHERE id = ?";
+    "UPDATE alerts SET ignore_reason = CASE WHEN status = ?1 THEN ignore_reason END, "
+    "suppressed_by = CASE WHEN status = ?1 THEN suppressed_by END, "
+    "status = ?1, severity = ?2, updated_at = ?3 WHERE id = ?4";
 constexpr char kSetImportedSql[] =
     "UPDATE alerts SET status = 'imported', case_id = ?, updated_at = ? WHERE id = ?";
 constexpr char kSetIgnoredByRuleSql[] =

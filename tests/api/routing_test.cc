@@ -748,6 +748,27 @@ TEST_CASE("Routing actions: ignore suppresses the alert with a reason and the ru
   CHECK(Has(list.body, "pen test CHG-1432"));
 }
 
+TEST_CASE("Routing: an analyst who puts a suppressed alert back in the queue ends the suppression", "[routing]") {
+  Soc soc;
+  int64_t rule = soc.SaveRule("Quiet scanner", R"({"source":"scanner-9"})", R"([{"ignore":"known scanner"}])");
+  auto posted = soc.s.Post("/api/v1/ingest/generic", R"({"title":"port scan","source":"scanner-9"})", soc.key);
+  REQUIRE(posted.status == 201);
+  const std::string id = JsonField(posted.body, "id");
+  std::string ana = soc.s.CreateUserToken("ana", "l1");
+  auto before = ParseJson(soc.s.Get("/api/v1/alerts/" + id, ana).body);
+  CHECK(Text(before, "ignore_reason") == "known scanner");
+  CHECK(Text(before, "suppressed_by") == std::to_string(rule));
+
+  REQUIRE(soc.s.Patch("/api/v1/alerts/" + id, R"({"status":"new"})", ana).status == 200);
+  auto back = ParseJson(soc.s.Get("/api/v1/alerts/" + id, ana).body);
+  CHECK(Text(back, "status") == "new");
+  CHECK(Text(back, "ignore_reason") == "null");
+  CHECK(Text(back, "suppressed_by") == "null");
+  // Ignored again by hand: not the rule's doing.
+  REQUIRE(soc.s.Patch("/api/v1/alerts/" + id, R"({"status":"ignored"})", ana).status == 200);
+  CHECK(Text(ParseJson(soc.s.Get("/api/v1/alerts/" + id, ana).body), "suppressed_by") == "null");
+}
+
 TEST_CASE("Routing actions: promote opens a case under the rule's name, from a template, at the routed tier",
           "[routing]") {
   Soc soc;
