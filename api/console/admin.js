@@ -1,22 +1,25 @@
 // Administration: users and API keys (admin), SLA policies and templates
-// (manager, admin), the audit trail with chain verification (manager, admin,
-// auditor). Tabs a role cannot use are not shown; the server refuses anyway.
+// (manager, admin), routing rules (manager, admin: routing.js), the audit
+// trail with chain verification (manager, admin, auditor). Tabs a role cannot
+// use are not shown; the server refuses anyway.
 import {get, post, patch, put, del, qs} from './api.js';
 import {h, clear, fmtTime, toast, formDialog, sevBadge} from './dom.js';
 import {can} from './roles.js';
+import {renderRouting} from './routing.js';
 
 const ROLES = ['l1', 'l2', 'l3', 'manager', 'admin', 'auditor'];
 
 export async function renderAdmin(main, me, tab) {
   const tabs = [
     ['users', 'Users', can(me, 'users')], ['keys', 'API keys', can(me, 'users')],
-    ['sla', 'SLA policies', true], ['templates', 'Templates', true], ['audit', 'Audit trail', can(me, 'audit')],
+    ['sla', 'SLA policies', true], ['templates', 'Templates', true],
+    ['routing', 'Routing rules', can(me, 'workflow')], ['audit', 'Audit trail', can(me, 'audit')],
   ].filter((t) => t[2]);
   if (!tabs.some((t) => t[0] === tab)) tab = tabs[0][0];
   const body = h('div');
   main.append(h('div.page', h('div.page-head', h('h1', 'Administration')),
     h('div.seg.tabs', tabs.map(([id, label]) => h('a', {href: '#/admin/' + id, class: id === tab ? 'on' : ''}, label))), body));
-  const pages = {users, keys, sla, templates, audit};
+  const pages = {users, keys, sla, templates, routing: renderRouting, audit};
   await pages[tab](body, me);
 }
 

@@ -84,7 +84,8 @@ export async function renderQueue(main, me) {
       const cb = triage ? h('input', {type: 'checkbox', 'aria-label': 'Select alert ' + a.id, checked: selected.has(a.id),
         on: {change: (e) => { e.target.checked ? selected.add(a.id) : selected.delete(a.id); updateCount(); }}}) : null;
       const link = h('a', {href: '#/alerts/' + a.id}, a.title);
-      const tr = h('tr', {dataset: {id: String(a.id)}, class: 'sevrow-' + a.severity},
+      // An ignored alert's reason (set by a routing rule or by hand) is the row's tooltip.
+      const tr = h('tr', {dataset: {id: String(a.id)}, class: 'sevrow-' + a.severity, title: ignoredTitle(a)},
         h('td.cb', cb), h('td', sevBadge(a.severity)), h('td.title', link),
         h('td', a.source), h('td.dim', a.rule_name || ''), h('td.num', a.occurrences > 1 ? h('span.occ', '×' + a.occurrences) : '1'),
         h('td', statusBadge(a.status), a.case_id ? h('a.caselink', {href: '#/cases/' + a.case_id}, ' → case') : null),
@@ -209,6 +210,11 @@ export async function renderQueue(main, me) {
   return () => { stopped = true; clearTimeout(timer); document.removeEventListener('keydown', onKey); };
 }
 
+function ignoredTitle(a) {
+  if (a.status !== 'ignored' || !a.ignore_reason) return null;
+  return `Ignored: ${a.ignore_reason}` + (a.suppressed_by ? ` (rule #${a.suppressed_by})` : '');
+}
+
 function field(label, value) {
   return [h('dt', label), h('dd', value === null || value === undefined || value === '' ? '—' : value)];
 }
@@ -258,6 +264,7 @@ export async function renderAlert(main, me, id) {
     h('div.page-head', sevBadge(a.severity), h('h1.alert-title', a.title), statusBadge(a.status),
       a.occurrences > 1 ? h('span.occ', '×' + a.occurrences) : null),
     h('div.actions', buttons),
+    routingNotice(a, me),
     h('div.cols',
       h('section.card',
         h('h2', 'Details'),
@@ -268,6 +275,7 @@ export async function renderAlert(main, me, id) {
           field('Event time', fmtTime(a.event_time)), field('First seen', fmtTime(a.first_seen)),
           field('Last seen', fmtTime(a.last_seen)),
           field('Case', a.case_id ? h('a', {href: '#/cases/' + a.case_id}, 'case #' + a.case_id) : null),
+          field('Assignee', a.assignee), field('Tier', a.tier ? h('span.tier', a.tier) : null),
           field('Tags', (a.tags || []).length ? (a.tags || []).map((t) => h('span.tag', t)) : null)),
         h('h2', 'Description'), h('p.prewrap', a.description || '—')),
       h('section.card',
@@ -285,4 +293,15 @@ export async function renderAlert(main, me, id) {
       obsRows.length ? h('table.grid', h('thead', h('tr', h('th', 'Type'), h('th', 'Value'), h('th', 'IOC'), h('th', 'Correlation'), h('th', 'Last seen'))),
         h('tbody', obsRows)) : h('p.muted', 'None extracted.')),
     h('section.card', h('div.page-head', h('h2', 'Payload'), rawSel), rawView)));
+}
+
+// What routing did to an ignored alert: the reason, and the rule that
+// suppressed it (`suppressed_by`; null when an analyst ignored it by hand).
+function routingNotice(a, me) {
+  if (a.status !== 'ignored' || (!a.ignore_reason && !a.suppressed_by)) return null;
+  const rule = '#' + a.suppressed_by;
+  return h('div.notice.ignored#alert-ignored',
+    h('b', 'Ignored'), a.ignore_reason ? [': ', h('span#ignore-reason', a.ignore_reason)] : null,
+    a.suppressed_by ? [' — suppressed by rule ',
+      can(me, 'workflow') ? h('a#suppressed-by', {href: '#/admin/routing'}, rule) : h('span#suppressed-by', rule)] : null);
 }

@@ -54,11 +54,11 @@ async function logout() {
   await page.locator('#login-user').waitFor(WAIT);
 }
 
-async function shot(name) {
+async function shot(name, {fullPage = false} = {}) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, {recursive: true});
   await page.evaluate(() => { document.getElementById('toast').hidden = true; });
-  await page.screenshot({path: path.join(SHOTS, name)});
+  await page.screenshot({path: path.join(SHOTS, name), fullPage});
 }
 
 const SEED = [
@@ -80,7 +80,7 @@ describe('web console', () => {
     const k = await api('POST', '/api/v1/api-keys', {name: 'console-test-siem', scopes: ['ingest']}, admin);
     assert.equal(k.status, 201, k.text);
     ingestKey = k.json.key;
-    for (const [login, role] of [['ana', 'l1'], ['lee', 'l2'], ['audrey', 'auditor']]) {
+    for (const [login, role] of [['ana', 'l1'], ['lee', 'l2'], ['audrey', 'auditor'], ['mona', 'manager']]) {
       const u = await api('POST', '/api/v1/users', {login, name: login[0].toUpperCase() + login.slice(1), role, password: PASSWORD}, admin);
       assert.equal(u.status, 201, u.text);
     }
@@ -296,6 +296,151 @@ describe('web console', () => {
     await page.click('dialog .actions button.primary');
     await page.locator('#new-key').waitFor(WAIT);
     assert.match(await page.locator('#new-key').textContent(), /^wfk_/);
+  });
+
+  it('lets a manager write, try and toggle routing rules; routed alerts show what routing did', async () => {
+    // The value cell of a dry-run table row, by its exact label.
+    const cell = (table, label) => table.locator('tr', {has: page.locator('th', {hasText: new RegExp(`^${label}$`)})}).locator('td');
+    // Two rules through the API, so the page lists more than the one made in it.
+    for (const rule of [
+      {name: 'Scanner alerts to L2', position: 1, when: {source: 'scanner-1'}, then: [{assign_tier: 'L2'}, {assign_user: 'mona'}]},
+      {name: 'Critical Elastic to pager', when: {all: [{format: ['elastic', 'kibana']}, {severity_at_least: 'critical'}]},
+        then: [{notify: 'http://127.0.0.1:9/pager'}]},
+    ]) {
+      const r = await api('POST', '/api/v1/routing-rules', rule, admin);
+      assert.equal(r.status, 201, r.text);
+    }
+    await logout();
+    await login('mona');
+    // The admin navigation links the page.
+    await page.click('#nav-admin');
+    await page.locator('.tabs').getByRole('link', {name: 'Routing rules'}).click();
+    await page.locator('#rule-name').waitFor(WAIT);
+    await page.locator('table.rules tbody tr', {hasText: 'Scanner alerts to L2'}).waitFor(WAIT);
+
+    // A bad rule: the server's 422 detail, naming the bad part, next to the form.
+    const RULE = 'Known scanner <img src=x onerror=alert(4)>';
+    await page.fill('#rule-name', RULE);
+    await page.fill('#rule-position', '5');
+    await page.fill('#rule-when', '{"all": [{"source": "scanner-1"}, {"severity_at_least": "hgih"}]}');
+    await page.fill('#rule-then', '[{"ignore": "known scanner"}]');
+    await page.click('#rule-save');
+    await page.locator('#rule-error', {hasText: 'when.all[1].severity_at_least: unknown severity'}).waitFor(WAIT);
+    // JSON that does not parse is caught before it is sent.
+    await page.fill('#rule-when', '{"source": ');
+    await page.click('#rule-save');
+    await page.locator('#rule-error', {hasText: 'when: not valid JSON'}).waitFor(WAIT);
+    await page.fill('#rule-when', '{"source": "scanner-1"}');
+    await page.click('#rule-save');
+    const row = page.locator('table.rules tbody tr', {hasText: RULE});
+    await row.waitFor(WAIT);
+    assert.equal(await page.locator('#rule-error').isHidden(), true);
+    assert.match(await row.locator('td.rule-name').textContent(), /^Known scanner <img src=x onerror=alert\(4\)>#\d+$/);
+    assert.equal(await page.locator('main img').count(), 0, 'the rule name stays text');
+    const saved = (await api('GET', '/api/v1/routing-rules', undefined, admin)).json.rules;
+    assert.deepEqual(saved.map((r) => r.name), ['Scanner alerts to L2', RULE, 'Critical Elastic to pager']);
+    const rule = saved[1];
+    assert.deepEqual([rule.position, rule.enabled, rule.when, rule.then],
+      [5, true, {source: 'scanner-1'}, [{ignore: 'known scanner'}]]);
+    // The same name again: the 409 detail.
+    await page.fill('#rule-name', RULE);
+    await page.fill('#rule-when', '{"all": []}');
+    await page.fill('#rule-then', '[{"add_tags": "x"}]');
+    await page.click('#rule-save');
+    await page.locator('#rule-error', {hasText: 'exists (id ' + rule.id + ')'}).waitFor(WAIT);
+
+    // The enabled toggle PATCHes the rule.
+    await row.getByRole('checkbox').uncheck();
+    await page.locator('#toast', {hasText: `Rule #${rule.id} disabled`}).waitFor(WAIT);
+    assert.equal((await api('GET', '/api/v1/routing-rules/' + rule.id, undefined, admin)).json.enabled, false);
+    await row.getByRole('checkbox').check();
+    await page.locator('#toast', {hasText: `Rule #${rule.id} enabled`}).waitFor(WAIT);
+    assert.equal((await api('GET', '/api/v1/routing-rules/' + rule.id, undefined, admin)).json.enabled, true);
+
+    // Dry run of the rule in the form (edited, not saved): it does not match scanner-1.
+    await page.getByRole('button', {name: 'Edit rule ' + rule.id}).click();
+    assert.equal(await page.locator('#rule-form-title').textContent(), `Edit rule #${rule.id}`);
+    assert.equal(await page.inputValue('#rule-name'), RULE);
+    await page.fill('#rule-when', '{"source": "scanner-2"}');
+    const sample = {source: 'scanner-1', source_ref: 'sweep-1', title: 'Port sweep of 10.0.5.0/24 <script>alert(5)</script>',
+      severity: 'low', observables: [{type: 'ip', value: '10.0.5.20'}]};
+    await page.selectOption('#dry-format', 'generic');
+    await page.fill('#dry-payload', JSON.stringify(sample, null, 2));
+    await page.check('#dry-form');
+    await page.click('#dry-run');
+    let result = page.locator('#dry-result table.dry-alert');
+    await result.waitFor(WAIT);
+    assert.match(await result.locator('caption').textContent(), /^Port sweep of 10\.0\.5\.0\/24 <script>alert\(5\)<\/script> · generic$/);
+    assert.equal(await cell(result, 'Matched rules').textContent(), 'none');
+    assert.equal(await cell(result, 'Status').textContent(), 'new');
+    // The saved rules: both scanner rules match; the alert would be ignored, at L2, for mona.
+    await page.click('#rule-new');
+    assert.equal(await page.inputValue('#rule-when'), '');
+    await page.check('#dry-saved');
+    await page.click('#dry-run');
+    result = page.locator('#dry-result table.dry-alert');
+    await result.locator('li.matched', {hasText: RULE}).waitFor(WAIT);
+    const matched = await result.locator('li.matched').allTextContents();
+    assert.equal(matched.length, 2);
+    assert.match(matched[0], /^Scanner alerts to L2 #\d+assign to tier L2assign to mona$/);
+    assert.equal(matched[1], `${RULE} #${rule.id}ignore: known scanner`);
+    assert.equal(await cell(result, 'Status').textContent(), 'ignored known scanner');
+    assert.equal(await cell(result, 'Severity').textContent(), 'low');
+    assert.equal(await cell(result, 'Assignee').textContent(), 'mona');
+    assert.equal(await cell(result, 'Tier').textContent(), 'L2');
+    assert.equal(await cell(result, 'Case').textContent(), '—');
+    assert.equal(await page.locator('main img, main script').count(), 0);
+    // A payload no format understands: the server's detail in the panel.
+    await page.selectOption('#dry-format', 'wazuh');
+    await page.click('#dry-run');
+    await page.locator('#dry-error').waitFor(WAIT);
+    assert.ok((await page.locator('#dry-error').textContent()).length > 0);
+    await page.selectOption('#dry-format', 'generic');
+    await page.click('#dry-run');
+    await result.locator('li.matched', {hasText: RULE}).waitFor(WAIT);
+    await page.evaluate(() => { document.getElementById('dry-payload').scrollTop = 0; window.scrollTo(0, 0); });
+    await shot('routing.png', {fullPage: true});
+
+    // Delete, confirmed in a dialog.
+    const pager = saved[2];
+    await page.getByRole('button', {name: 'Delete rule ' + pager.id}).click();
+    await page.locator('dialog h2', {hasText: `Delete rule #${pager.id}?`}).waitFor(WAIT);
+    await page.click('dialog .actions button.primary');
+    await page.locator('table.rules tbody tr', {hasText: 'Critical Elastic to pager'}).waitFor({state: 'detached', ...WAIT});
+    assert.equal((await api('GET', '/api/v1/routing-rules/' + pager.id, undefined, admin)).status, 404);
+
+    // The real thing: an alert from scanner-1, posted by API key, is ignored by the rule.
+    const id = await ingest(sample);
+    await page.goto(BASE + '/#/alerts/' + id);
+    await page.locator('#alert-ignored').waitFor(WAIT);
+    assert.equal(await page.locator('.page-head .status').textContent(), 'ignored');
+    assert.equal(await page.locator('#ignore-reason').textContent(), 'known scanner');
+    assert.equal(await page.locator('#alert-ignored').textContent(), `Ignored: known scanner — suppressed by rule #${rule.id}`);
+    assert.equal(await page.locator('#suppressed-by').getAttribute('href'), '#/admin/routing');
+    const kv = await page.locator('dl.kv').textContent();
+    assert.match(kv, /Assigneemona/);
+    assert.match(kv, /TierL2/);
+    assert.equal(await page.locator('h1.alert-title').textContent(), sample.title);
+    // In the queue (status Ignored), the reason is the row's title.
+    await page.goto(BASE + '/#/alerts');
+    await page.selectOption('#f-status', 'ignored');
+    const qrow = page.locator(`table.queue tbody tr[data-id="${id}"]`);
+    await qrow.waitFor(WAIT);
+    assert.equal(await qrow.getAttribute('title'), `Ignored: known scanner (rule #${rule.id})`);
+    await page.selectOption('#f-status', 'new,updated');
+    await page.locator(`table.queue tbody tr[data-id="${id}"]`).waitFor({state: 'detached', ...WAIT});
+  });
+
+  it('does not show the routing page to an L1 analyst, and the server refuses the rules to her', async () => {
+    await logout();
+    await login('ana');
+    assert.equal(await page.locator('#nav-admin').isHidden(), true);
+    await page.goto(BASE + '/#/admin/routing');
+    await page.locator('.tabs').waitFor(WAIT);
+    assert.equal(await page.getByRole('link', {name: 'Routing rules'}).count(), 0);
+    assert.equal(await page.locator('#rule-name, #dry-run, table.rules').count(), 0);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/routing-rules', {credentials: 'same-origin'})).status);
+    assert.equal(status, 403);
   });
 
   it('fired no dialog, no page error and no external request', () => {

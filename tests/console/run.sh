@@ -3,7 +3,7 @@
 # temporary database and a free port (`init`, then `serve`), then drives
 # Debian's chromium headless through playwright-core (node:test).
 # Usage: run.sh WATCHFLOOR_BIN SOURCE_DIR [SCREENSHOT_DIR]
-#   SCREENSHOT_DIR: where queue.png and case.png go (docs/img to refresh the README's).
+#   SCREENSHOT_DIR: where queue.png, case.png, reports.png and routing.png go (docs/img to refresh them).
 set -euo pipefail
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
