@@ -317,22 +317,17 @@ Result<std::optional<cases::Case>> RouteStep(db::Database& db, int64_t id, const
   return std::optional<cases::Case>(std::move(*c));
 }
 
+// The body of a rule's webhook (docs/automation.md).
 std::string RoutedPayload(const NormalizedAlert& n, int64_t id, const IngestResult& result,
                           const routing::Plan& plan, const routing::Plan::Notify& notify) {
-  std::string tags = json::StringArray(plan.tags);
-  std::string out = "{\"event\":\"alert.routed\",\"rule\":";
-  out += json::Object({{"id", std::to_string(notify.rule_id)}, {"name", notify.rule_name}});
-  out += ",\"alert\":";
-  out += json::Object({{"id", std::to_string(id)},
-                       {"title", n.title},
-                       {"severity", SeverityName(plan.severity)},
-                       {"source_kind", n.source_kind},
-                       {"source", n.source},
-                       {"rule_name", n.rule_name}});
-  out.pop_back();
-  out += ",\"tags\":" + tags + "}";
-  out += ",\"case_id\":" + (result.case_id ? std::to_string(*result.case_id) : std::string("null")) + "}";
-  return out;
+  using json::Quote;
+  return fmt::format(
+      R"({{"event":"alert.routed","rule":{{"id":{},"name":{}}},)"
+      R"("alert":{{"id":{},"title":{},"severity":{},"source_kind":{},"source":{},"rule_name":{},"tags":{}}},)"
+      R"("case_id":{}}})",
+      notify.rule_id, Quote(notify.rule_name), id, Quote(n.title), Quote(SeverityName(plan.severity)),
+      Quote(n.source_kind), Quote(n.source), Quote(n.rule_name), json::StringArray(plan.tags),
+      result.case_id ? std::to_string(*result.case_id) : std::string("null"));
 }
 
 Status ApplyRouting(db::Database& db, IngestResult& result, const NormalizedAlert& n,
