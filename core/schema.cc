@@ -405,13 +405,32 @@ CREATE INDEX alert_attachments_alert ON alert_attachments(alert_id, id);
 CREATE INDEX alert_attachments_sha ON alert_attachments(sha256);
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// GET /api/v1/reports/summary (issue 7): each figure reads only the period's
+// entries of a covering index instead of scanning its table (18 s for 30 days
+// at a million alerts). Ingest pays one more index entry per alert, delivery
+// and link; cases and their events are written rarely.
+constexpr char kV7[] = R"sql(
+CREATE INDEX alerts_created ON alerts(created_at, source, source_kind, severity, status, rule_name, occurrences);
+CREATE INDEX alert_deliveries_received ON alert_deliveries(received_at);
+CREATE INDEX observable_links_created ON observable_links(object_type, created_at, observable_id);
+CREATE INDEX cases_created ON cases(created_at, severity);
+CREATE INDEX cases_acknowledged ON cases(acknowledged_at, severity, created_at, ack_due, ack_breached)
+  WHERE acknowledged_at IS NOT NULL;
+CREATE INDEX cases_resolved ON cases(resolved_at, severity, created_at, resolve_due, resolve_breached, resolution)
+  WHERE resolved_at IS NOT NULL;
+CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX cases_assignee_resolved ON cases(assignee_id, resolved_at, created_at, status);
+CREATE INDEX case_events_kind_time ON case_events(kind, time);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
     {4, "knowledge base articles", kV4},
     {5, "indexes for replacing an object's tags", kV5},
     {6, "routing rules, alert routing columns, alert attachments", kV6},
+    {7, "covering indexes for the summary report's periods", kV7},
 }};
 
 }  // namespace
