@@ -421,6 +421,23 @@ CREATE INDEX cases_resolved ON cases(resolved_at, severity, created_at, resolve_
 CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX cases_assignee_resolved ON cases(assignee_id, resolved_at, created_at, status);
 CREATE INDEX case_events_kind_time ON case_events(kind, time);
+-- Alert links per observable, kept by triggers in the linking transaction:
+-- the report's top observables visit observables by this count, most linked
+-- first, and stop when no remaining one can reach the top (ingest/alert_report.cc).
+CREATE TABLE observable_alert_links (
+  observable_id  INTEGER PRIMARY KEY,
+  links          INTEGER NOT NULL
+);
+CREATE INDEX observable_alert_links_count ON observable_alert_links(links);
+INSERT INTO observable_alert_links (observable_id, links)
+  SELECT observable_id, COUNT(*) FROM observable_links WHERE object_type = 'alert' GROUP BY observable_id;
+CREATE TRIGGER observable_alert_links_insert AFTER INSERT ON observable_links WHEN new.object_type = 'alert' BEGIN
+  INSERT INTO observable_alert_links (observable_id, links) VALUES (new.observable_id, 1)
+    ON CONFLICT (observable_id) DO UPDATE SET links = links + 1;
+END;
+CREATE TRIGGER observable_alert_links_delete AFTER DELETE ON observable_links WHEN old.object_type = 'alert' BEGIN
+  UPDATE observable_alert_links SET links = links - 1 WHERE observable_id = old.observable_id;
+END;
 )sql";
 
 constexpr std::array<Migration, 7> kMigrations = {{

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <queue>
 
 #include "core/clock.h"
 
@@ -45,14 +47,27 @@ constexpr char kTagsSql[] =
     "  FROM tags WHERE lower(tag) GLOB 'attack.t[0-9][0-9][0-9][0-9]*' OR tag GLOB 'T[0-9][0-9][0-9][0-9]*' "
     "  GROUP BY technique ORDER BY n DESC, technique LIMIT ?3) "
     "ORDER BY 1, 3 DESC, 2";
-// Observables by links in the period: counted by id (no label per group), the
-// best ?3 by count, then labelled. Ties on the last count are all fetched so
-// that the label order breaks them as the table is defined.
-constexpr char kTopObservableIdsSql[] =
+// Top observables. The period's links of an observable are at most all its
+// alert links (observable_alert_links, kept by triggers): observables are
+// visited most linked first and counted in the period through the links'
+// primary key, until the next one's total is below the current top-N cut —
+// no later one can reach it. At a million alerts that is the 20 hot ones and
+// one more. When the period's counts are too flat for that (short periods),
+// after kMaxCandidates visits the period's links are grouped instead: the
+// period is then short and its links few.
+constexpr char kCandidatesSql[] =
+    "SELECT observable_id, links FROM observable_alert_links ORDER BY links DESC";
+// Through the primary key (observable_id, object_type): the unary + keeps the
+// planner off observable_links_created, which would read the whole period.
+constexpr char kPeriodLinksSql[] =
+    "SELECT COUNT(*) FROM observable_links "
+    "WHERE observable_id = ?1 AND object_type = 'alert' AND +created_at >= ?2 AND +created_at < ?3";
+constexpr char kGroupedLinksSql[] =
     "SELECT observable_id, COUNT(*) AS n FROM observable_links "
     "WHERE object_type = 'alert' AND created_at >= ?1 AND created_at < ?2 "
     "GROUP BY observable_id ORDER BY n DESC LIMIT ?3";
 constexpr char kObservableLabelSql[] = "SELECT type || ':' || value FROM observables WHERE id = ?1";
+constexpr int kMaxCandidates = 2000;
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
@@ -110,44 +125,88 @@ Result<Counts> ByDay(db::Database& db, int64_t from, int64_t to) {
   return out;
 }
 
-// Top observables by alert links in the period, labelled `type:value`.
-Result<Counts> TopObservables(db::Database& db, int64_t from, int64_t to, int top_n) {
-  if (top_n <= 0) return Counts{};
-  // One more than asked: when it ties with the last one kept, fetch more.
+using IdCounts = std::vector<std::pair<int64_t, int64_t>>;  // observable id, links in the period
+
+// The top `top_n` by count and every row tied with the last of them, by the
+// grouped query (fetching more while the cut is tied).
+Result<IdCounts> GroupedTop(db::Database& db, int64_t from, int64_t to, int top_n) {
   for (int64_t fetch = top_n + 1;; fetch *= 2) {
-    WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(kTopObservableIdsSql));
+    WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(kGroupedLinksSql));
     st.BindAll(from, to, fetch);
-    std::vector<std::pair<int64_t, int64_t>> ids;  // observable id, count
+    IdCounts ids;
     for (;;) {
       WF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       ids.emplace_back(st.Int64(0), st.Int64(1));
     }
-    const bool complete = static_cast<int64_t>(ids.size()) < fetch;
-    // Every row tied with the last one kept must be fetched: a tie may sort
-    // before it by label. Rows come by count descending, so when the last
-    // fetched row counts less than the cut, no unfetched row ties it.
-    if (!complete && ids.back().second == ids[static_cast<size_t>(top_n) - 1].second) continue;
-    Counts out;
-    WF_ASSIGN_OR_RETURN(db::Statement label, db.Prepare(kObservableLabelSql));
-    for (const auto& [id, n] : ids) {
-      label.Reset();
-      label.BindAll(id);
-      WF_ASSIGN_OR_RETURN(bool row, label.Step());
-      if (row) out.emplace_back(label.Text(0), n);
+    // Rows come by count descending: when the last fetched counts less than
+    // the cut, no unfetched row ties it.
+    if (static_cast<int64_t>(ids.size()) < fetch ||
+        ids.back().second < ids[static_cast<size_t>(top_n) - 1].second) {
+      return ids;
     }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
-    if (out.size() > static_cast<size_t>(top_n)) out.resize(static_cast<size_t>(top_n));
-    return out;
   }
+}
+
+// The same set by visiting the most linked observables first; nullopt when
+// that would take more than kMaxCandidates visits.
+Result<std::optional<IdCounts>> ThresholdTop(db::Database& db, int64_t from, int64_t to, int top_n) {
+  WF_ASSIGN_OR_RETURN(db::Statement candidates, db.Prepare(kCandidatesSql));
+  WF_ASSIGN_OR_RETURN(db::Statement period, db.Prepare(kPeriodLinksSql));
+  IdCounts found;
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> best;  // the top_n counts so far
+  for (int visited = 0;; ++visited) {
+    WF_ASSIGN_OR_RETURN(bool row, candidates.Step());
+    if (!row) break;
+    const int64_t total = candidates.Int64(1);
+    if (static_cast<int>(best.size()) == top_n && total < best.top()) break;
+    if (visited == kMaxCandidates) return std::optional<IdCounts>();
+    const int64_t id = candidates.Int64(0);
+    period.Reset();
+    period.BindAll(id, from, to);
+    WF_ASSIGN_OR_RETURN(bool counted, period.Step());
+    const int64_t n = counted ? period.Int64(0) : 0;
+    if (n == 0) continue;
+    found.emplace_back(id, n);
+    best.push(n);
+    if (static_cast<int>(best.size()) > top_n) best.pop();
+  }
+  if (static_cast<int>(best.size()) == top_n) {
+    const int64_t cut = best.top();
+    std::erase_if(found, [cut](const auto& f) { return f.second < cut; });
+  }
+  return std::optional<IdCounts>(std::move(found));
+}
+
+// Top observables by alert links in the period, labelled `type:value`; ties
+// broken by label.
+Result<Counts> TopObservables(db::Database& db, int64_t from, int64_t to, int top_n) {
+  if (top_n <= 0) return Counts{};
+  WF_ASSIGN_OR_RETURN(std::optional<IdCounts> ids, ThresholdTop(db, from, to, top_n));
+  if (!ids) {
+    WF_ASSIGN_OR_RETURN(ids, GroupedTop(db, from, to, top_n));
+  }
+  Counts out;
+  WF_ASSIGN_OR_RETURN(db::Statement label, db.Prepare(kObservableLabelSql));
+  for (const auto& [id, n] : *ids) {
+    label.Reset();
+    label.BindAll(id);
+    WF_ASSIGN_OR_RETURN(bool row, label.Step());
+    if (row) out.emplace_back(label.Text(0), n);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (out.size() > static_cast<size_t>(top_n)) out.resize(static_cast<size_t>(top_n));
+  return out;
 }
 
 }  // namespace
 
 std::vector<std::string> AlertReportStatements() {
   return {kAlertGroupsSql, kUnruledSql,  kDeliveriesSql,         kNextAlertSql,
-          kCountAlertsSql, kTagsSql,     kTopObservableIdsSql,   kObservableLabelSql};
+          kCountAlertsSql, kTagsSql,     kCandidatesSql,         kPeriodLinksSql,
+          kGroupedLinksSql, kObservableLabelSql};
 }
 
 Result<AlertReport> ComputeAlertReport(db::Database& db, int64_t from, int64_t to, int top_n) {
