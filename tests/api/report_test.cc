@@ -2,6 +2,10 @@
 // set driven by the injected clock.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "core/clock.h"
@@ -119,6 +123,32 @@ TEST_CASE("Reports: top observables count only the period's links, ties by label
   // .2 and .3 tie: by label, .2 first, whichever was linked first or counted first.
   CHECK(top(2) == "observable,count\r\nip:192.0.2.1,3\r\nip:192.0.2.2,2\r\n");
   CHECK(top(10) == "observable,count\r\nip:192.0.2.1,3\r\nip:192.0.2.2,2\r\nip:192.0.2.3,2\r\nip:192.0.2.4,1\r\n");
+}
+
+TEST_CASE("Reports: top observables stay exact when the counts are too flat to stop early", "[api][reports]") {
+  TestServer s;
+  std::string key = s.CreateApiKey("siem");
+  std::string ana = s.CreateUserToken("ana", "l2");
+  // 2,100 addresses on one alert each (more than the 2,000 observables the
+  // report visits before grouping the period's links instead), one on three
+  // alerts, two on two.
+  std::vector<std::string> singles;
+  for (int i = 0; i < 2100; ++i) singles.push_back(fmt::format("198.18.{}.{}", i / 250, i % 250));
+  for (int a = 0; a < 3; ++a) {
+    std::string obs = R"({"type":"ip","value":"203.0.113.3"})";
+    if (a < 2) obs += R"(,{"type":"ip","value":"203.0.113.2"},{"type":"ip","value":"203.0.113.1"})";
+    for (int i = a * 700; i < (a + 1) * 700; ++i) obs += fmt::format(R"(,{{"type":"ip","value":"{}"}})", singles[i]);
+    REQUIRE(s.Post("/api/v1/ingest/generic",
+                   fmt::format(R"({{"source":"s","source_ref":"r{}","title":"t","observables":[{}]}})", a, obs), key)
+                .status == 201);
+  }
+  s.clock().Advance(60 * 1000);
+  auto r = s.Get("/api/v1/reports/summary?limit=6&format=csv&table=top_observables", ana);
+  REQUIRE(r.status == 200);
+  std::sort(singles.begin(), singles.end());
+  std::string expected = "observable,count\r\nip:203.0.113.3,3\r\nip:203.0.113.1,2\r\nip:203.0.113.2,2\r\n";
+  for (int i = 0; i < 3; ++i) expected += "ip:" + singles[i] + ",1\r\n";
+  CHECK(r.body == expected);
 }
 
 }  // namespace
