@@ -45,4 +45,7 @@ struct CaseReport {
 
 Result<CaseReport> ComputeCaseReport(db::Database& db, int64_t from_ms, int64_t to_ms, int top_n);
 
+// Every statement ComputeCaseReport runs (for EXPLAIN QUERY PLAN checks).
+std::vector<std::string> CaseReportStatements();
+
 }  // namespace wf::cases

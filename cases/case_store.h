@@ -70,7 +70,8 @@ Result<CaseTemplate> GetTemplate(db::Database& db, int64_t id);
 Result<CaseTemplate> GetTemplateByName(db::Database& db, const std::string& name);
 Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db);
 
-// FTS5 searches, best first; InvalidArgument on bad query syntax.
+// FTS5 searches: the best `limit` by bm25 among the newest kSearchWindow
+// matches (core/search.h), best first; InvalidArgument on bad query syntax.
 Result<std::vector<SearchHit>> SearchCases(db::Database& db, const std::string& q, int limit);
 Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::string& q, int limit);
 Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::string& q, int limit);

@@ -591,31 +591,41 @@ Result<std::vector<CaseTemplate>> ListTemplates(db::Database& db) {
 
 
 Result<std::vector<SearchHit>> SearchCases(db::Database& db, const std::string& q, int limit) {
+  // As SearchAlerts: the newest ?3 matches ranked by bm25, snippets for the ?2 kept.
   static constexpr char kSql[] =
+      "WITH newest AS MATERIALIZED (SELECT rowid AS id, bm25(cases_fts) AS rank FROM cases_fts "
+      "WHERE cases_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3), "
+      "best AS MATERIALIZED (SELECT id, rank FROM newest ORDER BY rank, id DESC LIMIT ?2) "
       "SELECT c.id, c.id, c.number, c.title, "
-      "snippet(cases_fts, -1, char(2), char(3), '…', 16), bm25(cases_fts), c.updated_at "
-      "FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid WHERE cases_fts MATCH ? "
-      "ORDER BY bm25(cases_fts), c.id DESC LIMIT ?";
+      "snippet(cases_fts, -1, char(2), char(3), '…', 16), best.rank, c.updated_at "
+      "FROM best JOIN cases c ON c.id = best.id JOIN cases_fts ON cases_fts.rowid = best.id "
+      "WHERE cases_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
   return RunFtsSearch(db, kSql, "case", q, limit);
 }
 
 Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::string& q, int limit) {
   static constexpr char kSql[] =
+      "WITH newest AS MATERIALIZED (SELECT rowid AS id, bm25(comments_fts) AS rank FROM comments_fts "
+      "WHERE comments_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3), "
+      "best AS MATERIALIZED (SELECT id, rank FROM newest ORDER BY rank, id DESC LIMIT ?2) "
       "SELECT e.id, e.case_id, c.number, c.title, "
-      "snippet(comments_fts, -1, char(2), char(3), '…', 16), bm25(comments_fts), e.time "
-      "FROM comments_fts JOIN case_events e ON e.id = comments_fts.rowid "
-      "JOIN cases c ON c.id = e.case_id WHERE comments_fts MATCH ? "
-      "ORDER BY bm25(comments_fts), e.id DESC LIMIT ?";
+      "snippet(comments_fts, -1, char(2), char(3), '…', 16), best.rank, e.time "
+      "FROM best JOIN case_events e ON e.id = best.id JOIN cases c ON c.id = e.case_id "
+      "JOIN comments_fts ON comments_fts.rowid = best.id "
+      "WHERE comments_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
   return RunFtsSearch(db, kSql, "comment", q, limit);
 }
 
 Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::string& q, int limit) {
   static constexpr char kSql[] =
+      "WITH newest AS MATERIALIZED (SELECT rowid AS id, bm25(task_logs_fts) AS rank FROM task_logs_fts "
+      "WHERE task_logs_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3), "
+      "best AS MATERIALIZED (SELECT id, rank FROM newest ORDER BY rank, id DESC LIMIT ?2) "
       "SELECT l.id, l.case_id, c.number, c.title, "
-      "snippet(task_logs_fts, -1, char(2), char(3), '…', 16), bm25(task_logs_fts), l.time "
-      "FROM task_logs_fts JOIN task_logs l ON l.id = task_logs_fts.rowid "
-      "JOIN cases c ON c.id = l.case_id WHERE task_logs_fts MATCH ? "
-      "ORDER BY bm25(task_logs_fts), l.id DESC LIMIT ?";
+      "snippet(task_logs_fts, -1, char(2), char(3), '…', 16), best.rank, l.time "
+      "FROM best JOIN task_logs l ON l.id = best.id JOIN cases c ON c.id = l.case_id "
+      "JOIN task_logs_fts ON task_logs_fts.rowid = best.id "
+      "WHERE task_logs_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
   return RunFtsSearch(db, kSql, "task_log", q, limit);
 }
 

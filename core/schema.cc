@@ -435,7 +435,42 @@ CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, description ON alerts
 END;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// GET /api/v1/reports/summary (issue 7): each figure reads only the period's
+// entries of a covering index instead of scanning its table (18 s for 30 days
+// at a million alerts). Ingest pays one more index entry per alert, delivery
+// and link; cases and their events are written rarely.
+constexpr char kV8[] = R"sql(
+CREATE INDEX alerts_created ON alerts(created_at, source, source_kind, severity, status, rule_name, occurrences);
+CREATE INDEX alert_deliveries_received ON alert_deliveries(received_at);
+CREATE INDEX observable_links_created ON observable_links(object_type, created_at, observable_id);
+CREATE INDEX cases_created ON cases(created_at, severity);
+CREATE INDEX cases_acknowledged ON cases(acknowledged_at, severity, created_at, ack_due, ack_breached)
+  WHERE acknowledged_at IS NOT NULL;
+CREATE INDEX cases_resolved ON cases(resolved_at, severity, created_at, resolve_due, resolve_breached, resolution)
+  WHERE resolved_at IS NOT NULL;
+CREATE INDEX cases_closed ON cases(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX cases_assignee_resolved ON cases(assignee_id, resolved_at, created_at, status);
+CREATE INDEX case_events_kind_time ON case_events(kind, time);
+-- Alert links per observable, kept by triggers in the linking transaction:
+-- the report's top observables visit observables by this count, most linked
+-- first, and stop when no remaining one can reach the top (ingest/alert_report.cc).
+CREATE TABLE observable_alert_links (
+  observable_id  INTEGER PRIMARY KEY,
+  links          INTEGER NOT NULL
+);
+CREATE INDEX observable_alert_links_count ON observable_alert_links(links);
+INSERT INTO observable_alert_links (observable_id, links)
+  SELECT observable_id, COUNT(*) FROM observable_links WHERE object_type = 'alert' GROUP BY observable_id;
+CREATE TRIGGER observable_alert_links_insert AFTER INSERT ON observable_links WHEN new.object_type = 'alert' BEGIN
+  INSERT INTO observable_alert_links (observable_id, links) VALUES (new.observable_id, 1)
+    ON CONFLICT (observable_id) DO UPDATE SET links = links + 1;
+END;
+CREATE TRIGGER observable_alert_links_delete AFTER DELETE ON observable_links WHEN old.object_type = 'alert' BEGIN
+  UPDATE observable_alert_links SET links = links - 1 WHERE observable_id = old.observable_id;
+END;
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
@@ -443,6 +478,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "indexes for replacing an object's tags", kV5},
     {6, "routing rules, alert routing columns, alert attachments, per-message webhook URL", kV6},
     {7, "alert full-text indexing once per transaction instead of per alert", kV7},
+    {8, "covering indexes and link counts for the summary report's periods", kV8},
 }};
 
 }  // namespace

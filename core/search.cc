@@ -7,7 +7,7 @@ namespace wf {
 Result<std::vector<SearchHit>> RunFtsSearch(db::Database& db, const char* sql, const std::string& type,
                                             const std::string& q, int limit) {
   WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(sql));
-  st.BindAll(q, static_cast<int64_t>(limit));
+  st.BindAll(q, static_cast<int64_t>(limit), static_cast<int64_t>(kSearchWindow));
   std::vector<SearchHit> out;
   for (;;) {
     auto row = st.Step();

@@ -146,10 +146,13 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   std::string pragmas = fmt::format(
-      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
-      "PRAGMA cache_size=-{}; PRAGMA mmap_size={};",
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-{}; PRAGMA mmap_size={};",
       options.cache_size_kib, options.mmap_size);
-  if (!options.read_only) pragmas += "PRAGMA journal_mode=WAL;";
+  // The writer keeps its statement journals in memory. Readers sort in temp
+  // files (page cache): an in-memory sorter that outgrows cache_size spills
+  // into malloc'd chunks and took twice as long to group the summary report's
+  // 750,000 links (tests/bench).
+  if (!options.read_only) pragmas += "PRAGMA temp_store=MEMORY; PRAGMA journal_mode=WAL;";
   WF_RETURN_IF_ERROR(db->Exec(pragmas));
   return db;
 }

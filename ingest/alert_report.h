@@ -1,5 +1,8 @@
 // Alert figures for GET /api/v1/reports/summary (definitions in
-// docs/reports.md), by SQL over indexes for a period [from, to).
+// docs/reports.md), by SQL over indexes for a period [from, to): each
+// statement reads the period's entries of a covering index (migration 7), and
+// SQL groups them; the groups are folded into the tables. Thread-safe (a pure
+// function of the connection).
 #pragma once
 
 #include <cstdint>
@@ -23,5 +26,8 @@ struct AlertReport {
 };
 
 Result<AlertReport> ComputeAlertReport(db::Database& db, int64_t from_ms, int64_t to_ms, int top_n);
+
+// Every statement ComputeAlertReport runs (for EXPLAIN QUERY PLAN checks).
+std::vector<std::string> AlertReportStatements();
 
 }  // namespace wf::ingest

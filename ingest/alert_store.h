@@ -64,7 +64,8 @@ db::BuiltQuery BuildListAlertsQuery(const AlertFilter& filter);
 // Newest first. InvalidArgument when `q` is not a valid FTS5 query.
 Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& filter);
 Result<int64_t> CountDeliveries(db::Database& db, int64_t alert_id);
-// FTS5 over titles and descriptions, best first; InvalidArgument on bad syntax.
+// FTS5 over titles and descriptions: the best `limit` by bm25 among the newest
+// kSearchWindow matches (core/search.h), best first; InvalidArgument on bad syntax.
 Result<std::vector<SearchHit>> SearchAlerts(db::Database& db, const std::string& q, int limit);
 
 }  // namespace wf::ingest

@@ -314,11 +314,16 @@ Result<std::vector<Alert>> ListAlerts(db::Database& db, const AlertFilter& f) {
 
 
 Result<std::vector<SearchHit>> SearchAlerts(db::Database& db, const std::string& q, int limit) {
+  // The newest ?3 matches (FTS5 yields them in rowid order without a sort),
+  // ranked by bm25; snippets only for the ?2 kept.
   static constexpr char kSql[] =
+      "WITH newest AS MATERIALIZED (SELECT rowid AS id, bm25(alerts_fts) AS rank FROM alerts_fts "
+      "WHERE alerts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3), "
+      "best AS MATERIALIZED (SELECT id, rank FROM newest ORDER BY rank, id DESC LIMIT ?2) "
       "SELECT a.id, a.case_id, '', a.title, "
-      "snippet(alerts_fts, -1, char(2), char(3), '…', 16), bm25(alerts_fts), a.last_seen "
-      "FROM alerts_fts JOIN alerts a ON a.id = alerts_fts.rowid WHERE alerts_fts MATCH ? "
-      "ORDER BY bm25(alerts_fts), a.id DESC LIMIT ?";
+      "snippet(alerts_fts, -1, char(2), char(3), '…', 16), best.rank, a.last_seen "
+      "FROM best JOIN alerts a ON a.id = best.id JOIN alerts_fts ON alerts_fts.rowid = best.id "
+      "WHERE alerts_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
   return RunFtsSearch(db, kSql, "alert", q, limit);
 }
 

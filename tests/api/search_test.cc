@@ -49,6 +49,38 @@ TEST_CASE("Search: finds alerts, cases, comments and task logs, with highlighted
   CHECK(s.Get("/api/v1/search?q=wiper&type=case", ana).body.find(R"("type":"case")") != std::string::npos);
 }
 
+TEST_CASE("Search: ranks by relevance only the newest 1,000 matches of a type", "[api][search]") {
+  TestServer s;
+  std::string key = s.CreateApiKey("siem");
+  std::string ana = s.CreateUserToken("ana", "l1");
+  // Alert 1, the most relevant of all ("needle" three times in a short text),
+  // then 1,000 newer matches: alert 501 twice, the rest once in a longer text.
+  REQUIRE(s.Post("/api/v1/ingest/generic",
+                 R"({"source":"edr","source_ref":"old","title":"needle needle","description":"needle oldest"})", key)
+              .status == 201);
+  std::string body = "[";
+  for (int i = 0; i < 1000; ++i) {
+    body += fmt::format(
+        R"({}{{"source":"edr","source_ref":"n{}","title":"{}","description":"seen in haystack number {} of many"}})",
+        i ? "," : "", i, i == 499 ? "needle needle" : "needle in a haystack", i);
+  }
+  body += "]";
+  REQUIRE(s.Post("/api/v1/ingest/generic", body, key).status == 201);
+
+  auto r = s.Get("/api/v1/search?q=needle&type=alert&limit=3", ana);
+  REQUIRE(r.status == 200);
+  INFO(r.body);
+  // Alert 1 is the 1,001st newest match: not ranked. Among the newest 1,000,
+  // alert 501 ranks first (without the window, alert 1 would).
+  CHECK(JsonField(r.body, "id") == "501");
+  CHECK(r.body.find(R"("id":1,)") == std::string::npos);
+  CHECK(r.body.find(R"("type":"alert")") != std::string::npos);
+  // Narrower queries reach the older match.
+  auto narrow = s.Get("/api/v1/search?q=needle%20oldest&type=alert", ana);
+  CHECK(JsonField(narrow.body, "id") == "1");
+  CHECK(narrow.body.find("\\u0002needle\\u0003") != std::string::npos);
+}
+
 TEST_CASE("Search: bad query syntax answers 400 with the reason, never 500", "[api][search]") {
   TestServer s;
   std::string ana = s.CreateUserToken("ana", "l1");
