@@ -66,6 +66,12 @@ constexpr char kGroupedLinksSql[] =
     "SELECT observable_id, COUNT(*) AS n FROM observable_links "
     "WHERE object_type = 'alert' AND created_at >= ?1 AND created_at < ?2 "
     "GROUP BY observable_id ORDER BY n DESC LIMIT ?3";
+// Alerts a routing rule ignored, per rule (the partial index alerts_suppressed).
+constexpr char kSuppressedSql[] =
+    "SELECT COALESCE(r.name, 'rule #' || a.suppressed_by), COUNT(*) FROM alerts a "
+    "LEFT JOIN routing_rules r ON r.id = a.suppressed_by "
+    "WHERE a.suppressed_by IS NOT NULL AND a.created_at >= ?1 AND a.created_at < ?2 "
+    "GROUP BY a.suppressed_by ORDER BY 2 DESC, 1";
 constexpr char kObservableLabelSql[] = "SELECT type || ':' || value FROM observables WHERE id = ?1";
 constexpr int kMaxCandidates = 2000;
 
@@ -206,7 +212,7 @@ Result<Counts> TopObservables(db::Database& db, int64_t from, int64_t to, int to
 std::vector<std::string> AlertReportStatements() {
   return {kAlertGroupsSql, kUnruledSql,  kDeliveriesSql,         kNextAlertSql,
           kCountAlertsSql, kTagsSql,     kCandidatesSql,         kPeriodLinksSql,
-          kGroupedLinksSql, kObservableLabelSql};
+          kGroupedLinksSql, kObservableLabelSql, kSuppressedSql};
 }
 
 Result<AlertReport> ComputeAlertReport(db::Database& db, int64_t from, int64_t to, int top_n) {
@@ -261,6 +267,16 @@ Result<AlertReport> ComputeAlertReport(db::Database& db, int64_t from, int64_t t
     }
   }
   WF_ASSIGN_OR_RETURN(r.top_observables, TopObservables(db, from, to, top_n));
+  {
+    WF_ASSIGN_OR_RETURN(db::Statement st, db.Prepare(kSuppressedSql));
+    st.BindAll(from, to);
+    for (;;) {
+      WF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      r.suppressed += st.Int64(1);
+      if (static_cast<int>(r.suppressed_by_rule.size()) < top_n) r.suppressed_by_rule.emplace_back(st.Text(0), st.Int64(1));
+    }
+  }
   return r;
 }
 

@@ -22,6 +22,8 @@ struct AlertReport {
   int64_t duplicates_suppressed = 0;  // deliveries that did not create an alert
   int64_t promoted = 0;        // of the period's alerts, imported into a case
   int64_t ignored = 0;
+  int64_t suppressed = 0;      // of those ignored, by a routing rule (suppression)
+  Counts suppressed_by_rule;   // rule name (or "rule #N" once deleted) → alerts
   Counts by_source, by_severity, by_day, by_format, top_rules, top_tags, top_observables, mitre_techniques;
 };
 

@@ -43,6 +43,7 @@ std::vector<Table> BuildTables(const ingest::AlertReport& a, const cases::CaseRe
                   {"duplicates_suppressed", std::to_string(a.duplicates_suppressed)},
                   {"alerts_promoted", std::to_string(a.promoted)},
                   {"alerts_ignored", std::to_string(a.ignored)},
+                  {"alerts_suppressed", std::to_string(a.suppressed)},
                   {"promotion_rate_pct", Pct(a.promoted, a.alerts)},
                   {"cases_opened", std::to_string(c.opened)},
                   {"cases_resolved", std::to_string(c.resolved)},
@@ -72,6 +73,7 @@ std::vector<Table> BuildTables(const ingest::AlertReport& a, const cases::CaseRe
   }
   out.push_back(std::move(analysts));
   out.push_back(Pairs("top_rules", "rule", a.top_rules));
+  out.push_back(Pairs("suppressed_by_rule", "routing_rule", a.suppressed_by_rule));
   out.push_back(Pairs("top_alert_tags", "tag", a.top_tags));
   out.push_back(Pairs("top_case_tags", "tag", c.top_tags));
   out.push_back(Pairs("mitre_techniques", "technique", a.mitre_techniques));

@@ -737,11 +737,19 @@ TEST_CASE("Routing actions: ignore suppresses the alert with a reason and the ru
   auto report = soc.s.Get("/api/v1/reports/summary?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z", soc.mia);
   INFO(report.body);
   REQUIRE(report.status == 200);
-  double ignored = -1;
-  for (const auto& t : Member(ParseJson(report.body), "totals").GetArray()) {
+  auto doc = ParseJson(report.body);
+  double ignored = -1, suppressed = -1;
+  for (const auto& t : Member(doc, "totals").GetArray()) {
     if (Text(t, "figure") == "alerts_ignored") ignored = Member(t, "value").GetDouble();
+    if (Text(t, "figure") == "alerts_suppressed") suppressed = Member(t, "value").GetDouble();
   }
   CHECK(ignored == 1.0);
+  CHECK(suppressed == 1.0);
+  const auto& by_rule = Member(doc, "suppressed_by_rule");
+  REQUIRE(by_rule.IsArray());
+  REQUIRE(by_rule.Size() == 1u);
+  CHECK(Text(by_rule[0], "routing_rule") == "Ignore bastion noise");
+  CHECK(Member(by_rule[0], "count").GetDouble() == 1.0);
 
   // The filter on status finds it.
   auto list = soc.s.Get("/api/v1/alerts?status=ignored", soc.mia);
