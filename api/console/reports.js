@@ -34,7 +34,8 @@ function dashboard(r, nDays, from) {
   const hours = (ms) => (ms === null || ms === undefined ? null : ms);
   return [
     h('div.kpis', kpi('alerts', totals.alerts), kpi('deliveries', totals.deliveries),
-      kpi('duplicates suppressed', totals.duplicates_suppressed), kpi('promotion rate %', totals.promotion_rate_pct),
+      kpi('duplicates suppressed', totals.duplicates_suppressed),
+      kpi('ignored by rules', totals.alerts_suppressed), kpi('promotion rate %', totals.promotion_rate_pct),
       kpi('cases opened', totals.cases_opened), kpi('resolved', totals.cases_resolved), kpi('closed', totals.cases_closed)),
     h('section.card', h('h2', 'Alert volume by day'), barChart(volume, {label: 'Alerts per day'})),
     h('div.cols',
