@@ -411,24 +411,25 @@ ALTER TABLE outbox ADD COLUMN url TEXT;
 // trigger per alert: with the trigger, every later statement that opened a
 // statement journal made FTS5 flush its pending data — one index segment per
 // alert, 17 % of the writer's instructions in ingest profiles (issue 6).
-// fts_backlog.last_id is the highest alert id already indexed; the update and
-// delete triggers only touch rows that are.
+// A new alert's id waits in alerts_fts_pending until then; the update and
+// delete triggers leave the index alone for rows still waiting (a deleted
+// one just leaves the queue), so the index always matches the table.
 constexpr char kV7[] = R"sql(
 DROP TRIGGER alerts_fts_insert;
 DROP TRIGGER alerts_fts_delete;
 DROP TRIGGER alerts_fts_update;
-CREATE TABLE fts_backlog (
-  name     TEXT PRIMARY KEY,
-  last_id  INTEGER NOT NULL
-) WITHOUT ROWID;
-INSERT INTO fts_backlog (name, last_id) VALUES ('alerts', (SELECT COALESCE(MAX(id), 0) FROM alerts));
-CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts
-  WHEN old.id <= (SELECT last_id FROM fts_backlog WHERE name = 'alerts') BEGIN
+CREATE TABLE alerts_fts_pending (id INTEGER PRIMARY KEY);
+CREATE TRIGGER alerts_fts_pending_insert AFTER INSERT ON alerts BEGIN
+  INSERT INTO alerts_fts_pending (id) VALUES (new.id);
+END;
+CREATE TRIGGER alerts_fts_delete AFTER DELETE ON alerts BEGIN
   INSERT INTO alerts_fts(alerts_fts, rowid, title, description)
-    VALUES ('delete', old.id, old.title, old.description);
+    SELECT 'delete', old.id, old.title, old.description
+    WHERE NOT EXISTS (SELECT 1 FROM alerts_fts_pending WHERE id = old.id);
+  DELETE FROM alerts_fts_pending WHERE id = old.id;
 END;
 CREATE TRIGGER alerts_fts_update AFTER UPDATE OF title, description ON alerts
-  WHEN old.id <= (SELECT last_id FROM fts_backlog WHERE name = 'alerts') BEGIN
+  WHEN NOT EXISTS (SELECT 1 FROM alerts_fts_pending WHERE id = old.id) BEGIN
   INSERT INTO alerts_fts(alerts_fts, rowid, title, description)
     VALUES ('delete', old.id, old.title, old.description);
   INSERT INTO alerts_fts(rowid, title, description) VALUES (new.id, new.title, new.description);

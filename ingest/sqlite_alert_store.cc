@@ -194,23 +194,18 @@ Status SetIgnoredByRule(db::Database& db, int64_t id, const std::string& reason,
 }
 
 Status IndexNewAlerts(db::Database& db) {
-  WF_ASSIGN_OR_RETURN(db::Statement * last, db.Cached("SELECT last_id FROM fts_backlog WHERE name = 'alerts'"));
-  WF_ASSIGN_OR_RETURN(bool row, last->Step());
-  const int64_t from = row ? last->Int64(0) : 0;
-  last->Reset();
-  WF_ASSIGN_OR_RETURN(db::Statement * max, db.Cached("SELECT COALESCE(MAX(id), 0) FROM alerts"));
-  WF_ASSIGN_OR_RETURN(row, max->Step());
-  const int64_t to = row ? max->Int64(0) : 0;
-  max->Reset();
-  if (to <= from) return Status::Ok();
+  WF_ASSIGN_OR_RETURN(db::Statement * any, db.Cached("SELECT EXISTS (SELECT 1 FROM alerts_fts_pending)"));
+  WF_ASSIGN_OR_RETURN(bool row, any->Step());
+  const bool pending = row && any->Int64(0) != 0;
+  any->Reset();
+  if (!pending) return Status::Ok();
   WF_ASSIGN_OR_RETURN(db::Statement * index,
                       db.Cached("INSERT INTO alerts_fts(rowid, title, description) "
-                                "SELECT id, title, description FROM alerts WHERE id > ? AND id <= ? ORDER BY id"));
-  index->BindAll(from, to);
+                                "SELECT a.id, a.title, a.description FROM alerts_fts_pending p "
+                                "JOIN alerts a ON a.id = p.id ORDER BY p.id"));
   WF_RETURN_IF_ERROR(index->Run());
-  WF_ASSIGN_OR_RETURN(db::Statement * mark, db.Cached("UPDATE fts_backlog SET last_id = ? WHERE name = 'alerts'"));
-  mark->Bind(1, to);
-  return mark->Run();
+  WF_ASSIGN_OR_RETURN(db::Statement * clear, db.Cached("DELETE FROM alerts_fts_pending"));
+  return clear->Run();
 }
 
 Status InsertDelivery(db::Database& db, const DeliveryRecord& d) {

@@ -301,6 +301,8 @@ class Batcher {
   }
   Status Flush() {
     if (tx_) {
+      // What the server's writer does before each commit: index new alerts.
+      WF_RETURN_IF_ERROR(ingest::IndexNewAlerts(db_));
       Status st = tx_->Commit();
       tx_.reset();
       in_tx_ = 0;
@@ -355,7 +357,6 @@ Result<Analysts> SeedUsers(db::Database& db, int64_t now) {
   for (int i = 1; i <= 2; ++i) {
     WF_RETURN_IF_ERROR(add(fmt::format("manager-{:02}", i), auth::Role::kManager));
   }
-  WF_RETURN_IF_ERROR(ingest::IndexNewAlerts(db));
   WF_RETURN_IF_ERROR(tx.Commit());
   return out;
 }

@@ -968,4 +968,56 @@ TEST_CASE("AlertService: concurrent deliveries of the same alerts dedupe exactly
 }
 
 }  // namespace
+TEST_CASE("AlertService: the full-text index follows new, edited and deleted alerts, indexed once per commit",
+          "[ingest]") {
+  Env env;
+  auto hits = [&env](const std::string& q) {
+    auto r = env.service.Search(q, 50);
+    REQUIRE(r.ok());
+    std::vector<int64_t> ids;
+    for (const auto& h : *r) ids.push_back(h.id);
+    return ids;
+  };
+  const int64_t a = env.IngestOne(MakeAlert("fts-1", "Mimikatz on host alpha")).id;
+  const int64_t b = env.IngestOne(MakeAlert("fts-2", "Mimikatz on host bravo")).id;
+  CHECK(hits("mimikatz").size() == 2);
+  CHECK(hits("bravo") == std::vector<int64_t>{b});
+
+  // An edited title is re-indexed (the update trigger), a deleted alert leaves
+  // the index (the delete trigger); both only for rows already indexed.
+  REQUIRE(env.writer->Run([a](db::Database& db) {
+    WF_RETURN_IF_ERROR(db.Exec(fmt::format("UPDATE alerts SET title = 'Rubeus on host alpha' WHERE id = {}", a)));
+    return Status::Ok();
+  }).ok());
+  CHECK(hits("mimikatz") == std::vector<int64_t>{b});
+  CHECK(hits("rubeus") == std::vector<int64_t>{a});
+  REQUIRE(env.writer->Run([b](db::Database& db) {
+    return db.Exec(fmt::format("DELETE FROM alert_deliveries WHERE alert_id = {0}; DELETE FROM observable_links "
+                               "WHERE object_type = 'alert' AND object_id = {0}; DELETE FROM alert_tags WHERE "
+                               "alert_id = {0}; DELETE FROM alerts WHERE id = {0}",
+                               b));
+  }).ok());
+  CHECK(hits("mimikatz").empty());
+  CHECK(hits("bravo").empty());
+
+  // Stored and deleted in one transaction, before the before-commit step:
+  // never indexed, and the index stays consistent.
+  REQUIRE(env.writer->Run([](db::Database& db) -> Status {
+    auto r = StoreAlert(db, MakeAlert("fts-3", "Mimikatz on host charlie"), Meta(), AlertOptions{}, 1);
+    WF_RETURN_IF_ERROR(r.status());
+    return db.Exec(fmt::format("DELETE FROM alert_deliveries WHERE alert_id = {0}; DELETE FROM observable_links "
+                               "WHERE object_type = 'alert' AND object_id = {0}; DELETE FROM alert_tags WHERE "
+                               "alert_id = {0}; DELETE FROM alerts WHERE id = {0}",
+                               r->id));
+  }).ok());
+  CHECK(hits("charlie").empty());
+  const int64_t d = env.IngestOne(MakeAlert("fts-4", "Mimikatz on host delta")).id;
+  CHECK(hits("mimikatz") == std::vector<int64_t>{d});
+  auto check = env.writer->Run([](db::Database& db) {
+    return db.Exec("INSERT INTO alerts_fts(alerts_fts) VALUES ('integrity-check')");
+  });
+  INFO(check.ToString());
+  CHECK(check.ok());
+}
+
 }  // namespace wf::ingest
