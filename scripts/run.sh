@@ -15,7 +15,9 @@ fi
 cat <<MSG
 == Watchfloor serving on http://$LISTEN  (Ctrl-C to stop)
 
-Log in (use the admin password printed at first run):
+Open the console in a browser: http://$LISTEN/  (user admin, the password printed at first run)
+
+Or use the API. Log in (use the admin password printed at first run):
   TOKEN=\$(curl -s http://$LISTEN/api/v1/auth/login -H 'Content-Type: application/json' \\
       -d '{"login":"admin","password":"<password>"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
