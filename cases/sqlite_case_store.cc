@@ -600,7 +600,7 @@ Result<std::vector<SearchHit>> SearchCases(db::Database& db, const std::string& 
       "snippet(cases_fts, -1, char(2), char(3), '…', 16), best.rank, c.updated_at "
       "FROM best JOIN cases c ON c.id = best.id JOIN cases_fts ON cases_fts.rowid = best.id "
       "WHERE cases_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
-  return RunFtsSearch(db, kSql, "case", q, limit);
+  return RunFtsSearch(db, kSql, "cases_fts", "case", q, limit);
 }
 
 Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::string& q, int limit) {
@@ -613,7 +613,7 @@ Result<std::vector<SearchHit>> SearchComments(db::Database& db, const std::strin
       "FROM best JOIN case_events e ON e.id = best.id JOIN cases c ON c.id = e.case_id "
       "JOIN comments_fts ON comments_fts.rowid = best.id "
       "WHERE comments_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
-  return RunFtsSearch(db, kSql, "comment", q, limit);
+  return RunFtsSearch(db, kSql, "comments_fts", "comment", q, limit);
 }
 
 Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::string& q, int limit) {
@@ -626,7 +626,7 @@ Result<std::vector<SearchHit>> SearchTaskLogs(db::Database& db, const std::strin
       "FROM best JOIN task_logs l ON l.id = best.id JOIN cases c ON c.id = l.case_id "
       "JOIN task_logs_fts ON task_logs_fts.rowid = best.id "
       "WHERE task_logs_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
-  return RunFtsSearch(db, kSql, "task_log", q, limit);
+  return RunFtsSearch(db, kSql, "task_logs_fts", "task_log", q, limit);
 }
 
 Result<std::vector<OpenCaseCount>> CountOpenCases(db::Database& db) {

@@ -471,7 +471,16 @@ CREATE TRIGGER observable_alert_links_delete AFTER DELETE ON observable_links WH
 END;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Term lists of the full-text indexes, for expanding a bare prefix query
+// into its terms (core/search.cc).
+constexpr char kV9[] = R"sql(
+CREATE VIRTUAL TABLE alerts_fts_vocab USING fts5vocab(alerts_fts, row);
+CREATE VIRTUAL TABLE cases_fts_vocab USING fts5vocab(cases_fts, row);
+CREATE VIRTUAL TABLE comments_fts_vocab USING fts5vocab(comments_fts, row);
+CREATE VIRTUAL TABLE task_logs_fts_vocab USING fts5vocab(task_logs_fts, row);
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "initial schema: auth, audit, observables, alerts", kV1},
     {2, "cases, tasks, timeline, attachments, SLA policies, templates, outbox", kV2},
     {3, "full-text search over comments and task logs", kV3},
@@ -480,6 +489,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, "routing rules, alert routing columns, alert attachments, per-message webhook URL", kV6},
     {7, "alert full-text indexing once per transaction instead of per alert", kV7},
     {8, "covering indexes and link counts for the summary report's periods", kV8},
+    {9, "term lists of the full-text indexes (prefix queries)", kV9},
 }};
 
 }  // namespace

@@ -19,7 +19,15 @@ inline constexpr int kSearchWindow = 1000;
 
 // `sql` takes (?1 query, ?2 limit, ?3 kSearchWindow) and yields (id, case_id,
 // case_number, title, snippet, rank, time) rows.
-Result<std::vector<SearchHit>> RunFtsSearch(db::Database& db, const char* sql, const std::string& type,
-                                            const std::string& q, int limit);
+// A bare prefix query ("powersh*") as an OR of the terms it names, when
+// there are at most 32 of them (FTS5 then reads the newest matches first
+// instead of merging every posting of every term); any other query as is.
+// The terms come from `<fts_table>_vocab` (an fts5vocab "row" table).
+std::string ExpandPrefixQuery(db::Database& db, const std::string& fts_table, const std::string& q);
+
+// `fts_table` names the FTS5 table (its `<fts_table>_vocab` expands bare
+// prefix queries into their terms).
+Result<std::vector<SearchHit>> RunFtsSearch(db::Database& db, const char* sql, const std::string& fts_table,
+                                            const std::string& type, const std::string& q, int limit);
 
 }  // namespace wf

@@ -319,7 +319,7 @@ Result<std::vector<SearchHit>> SearchAlerts(db::Database& db, const std::string&
       "snippet(alerts_fts, -1, char(2), char(3), '…', 16), best.rank, a.last_seen "
       "FROM best JOIN alerts a ON a.id = best.id JOIN alerts_fts ON alerts_fts.rowid = best.id "
       "WHERE alerts_fts MATCH ?1 ORDER BY best.rank, best.id DESC";
-  return RunFtsSearch(db, kSql, "alert", q, limit);
+  return RunFtsSearch(db, kSql, "alerts_fts", "alert", q, limit);
 }
 
 Result<int64_t> CountDeliveries(db::Database& db, int64_t alert_id) {

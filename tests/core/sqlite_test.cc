@@ -16,6 +16,7 @@
 #include "core/migrations.h"
 #include "core/read_pool.h"
 #include "core/checkpointer.h"
+#include "core/search.h"
 #include "tests/core/temp_db.h"
 
 namespace wf::db {
@@ -655,6 +656,27 @@ TEST_CASE("Checkpointer: checkpoints the WAL off the writer, so the writer's nex
   InsertItem(*db, 301, "after the checkpoint");
   CHECK(WalFrames(*probe) < 10);
   CHECK(QueryInt(*probe, "SELECT COUNT(*) FROM items") == 301);
+}
+
+TEST_CASE("ExpandPrefixQuery: a bare prefix becomes an OR of its terms, anything else stays as written",
+          "[core]") {
+  TempDb tmp;
+  auto db = OpenDb(tmp.path());
+  REQUIRE(db->Exec("CREATE VIRTUAL TABLE docs_fts USING fts5(body);"
+                   "CREATE VIRTUAL TABLE docs_fts_vocab USING fts5vocab(docs_fts, row);"
+                   "INSERT INTO docs_fts(body) VALUES ('PowerShell cradle'), ('powershellEmpire'), ('Powerpoint');")
+              .ok());
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "powersh*") == R"("powershell" OR "powershellempire")");
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", " POWER* ") == R"("powerpoint" OR "powershell" OR "powershellempire")");
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "zzz*") == "zzz*");            // no term: as written
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "powersh* AND x") == "powersh* AND x");
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "\"powersh*\"") == "\"powersh*\"");
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "p*") == "p*");                // too short to expand
+  CHECK(ExpandPrefixQuery(*db, "no_such_fts", "powersh*") == "powersh*"); // no vocab table
+  for (int i = 0; i < 40; ++i) {
+    REQUIRE(db->Exec("INSERT INTO docs_fts(body) VALUES ('macro" + std::to_string(i) + "')").ok());
+  }
+  CHECK(ExpandPrefixQuery(*db, "docs_fts", "macro*") == "macro*");        // over 32 terms
 }
 
 }  // namespace
