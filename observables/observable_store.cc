@@ -34,12 +34,23 @@ constexpr char kGetSql[] =
 constexpr char kFindSql[] =
     "SELECT o.id, o.type, o.value, o.ioc, o.sighted, o.tlp, o.tags, o.first_seen, o.last_seen "
     "FROM observables o WHERE o.type = ? AND o.value = ?";
+// The newest ?2 links: the newest objects of each type walked backwards
+// along the primary key (observable_id, object_type, object_id), then the
+// most recently linked of those. Sorting every link of a value seen 23,700
+// times took 6-8 ms (issue 6: lookup p99 < 1 ms).
 constexpr char kLinksSql[] =
-    "SELECT object_type, object_id, created_at, created_by FROM observable_links "
-    "WHERE observable_id = ? ORDER BY created_at DESC, object_id DESC LIMIT ?";
+    "SELECT * FROM ("
+    " SELECT object_type, object_id, created_at, created_by FROM observable_links "
+    " WHERE observable_id = ?1 AND object_type = 'alert' ORDER BY object_id DESC LIMIT ?2) "
+    "UNION ALL SELECT * FROM ("
+    " SELECT object_type, object_id, created_at, created_by FROM observable_links "
+    " WHERE observable_id = ?1 AND object_type = 'case' ORDER BY object_id DESC LIMIT ?2) "
+    "ORDER BY created_at DESC, object_id DESC LIMIT ?2";
+// Alert links are counted by the triggers of migration 8
+// (observable_alert_links); case links are few and counted on the key.
 constexpr char kLinkCountsSql[] =
-    "SELECT SUM(object_type = 'alert'), SUM(object_type = 'case') FROM observable_links "
-    "WHERE observable_id = ?";
+    "SELECT COALESCE((SELECT links FROM observable_alert_links WHERE observable_id = ?1), 0), "
+    "(SELECT COUNT(*) FROM observable_links WHERE observable_id = ?1 AND object_type = 'case')";
 constexpr char kUpdateSql[] =
     "UPDATE observables SET ioc = ?, sighted = ?, tlp = ?, tags = ? WHERE id = ?";
 // Fan-out is bounded first (a subquery per observable of the object), then
