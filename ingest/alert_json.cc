@@ -34,6 +34,24 @@ void OptStr(Writer& w, const char* key, const std::string& s) {
   }
 }
 
+void Nullable(Writer& w, const char* key, const std::optional<std::string>& v) {
+  w.Key(key);
+  if (v) {
+    Str(w, *v);
+  } else {
+    w.Null();
+  }
+}
+
+void Nullable(Writer& w, const char* key, const std::optional<int64_t>& v) {
+  w.Key(key);
+  if (v) {
+    w.Int64(*v);
+  } else {
+    w.Null();
+  }
+}
+
 // Embeds stored JSON text as a value (it was produced by our own serialiser).
 void Raw(Writer& w, const char* key, const std::optional<std::string>& text) {
   w.Key(key);
@@ -73,12 +91,7 @@ void WriteAlert(Writer& w, const Alert& a) {
   Str(w, PapName(a.pap));
   w.Key("status");
   Str(w, AlertStatusName(a.status));
-  w.Key("case_id");
-  if (a.case_id) {
-    w.Int64(*a.case_id);
-  } else {
-    w.Null();
-  }
+  Nullable(w, "case_id", a.case_id);
   w.Key("occurrences");
   w.Int64(a.occurrences);
   Time(w, "first_seen", a.first_seen);
@@ -90,30 +103,10 @@ void WriteAlert(Writer& w, const Alert& a) {
   w.EndArray();
   Time(w, "created_at", a.created_at);
   Time(w, "updated_at", a.updated_at);
-  w.Key("assignee");
-  if (a.assignee) {
-    Str(w, *a.assignee);
-  } else {
-    w.Null();
-  }
-  w.Key("tier");
-  if (a.tier) {
-    Str(w, cases::TierName(static_cast<int>(*a.tier)));
-  } else {
-    w.Null();
-  }
-  w.Key("ignore_reason");
-  if (a.ignore_reason) {
-    Str(w, *a.ignore_reason);
-  } else {
-    w.Null();
-  }
-  w.Key("suppressed_by");
-  if (a.suppressed_by) {
-    w.Int64(*a.suppressed_by);
-  } else {
-    w.Null();
-  }
+  Nullable(w, "assignee", a.assignee);
+  Nullable(w, "tier", a.tier ? std::optional<std::string>(cases::TierName(static_cast<int>(*a.tier))) : std::nullopt);
+  Nullable(w, "ignore_reason", a.ignore_reason);
+  Nullable(w, "suppressed_by", a.suppressed_by);
 }
 
 }  // namespace
