@@ -120,6 +120,11 @@ TEST_CASE("Query plans: the case list uses an index for its filters", "[ingest][
   plan = Plan(*d.db, cases::BuildListCasesQuery(f));
   INFO(plan);
   CHECK_FALSE(ScansTable(plan, "c"));
+  f = {};
+  f.sla_breached = true;
+  plan = Plan(*d.db, cases::BuildListCasesQuery(f));
+  INFO(plan);
+  CHECK_FALSE(ScansTable(plan, "c"));
 }
 
 TEST_CASE("Query plans: dedup, observable lookup and correlation are index lookups", "[ingest][plan]") {
