@@ -29,11 +29,12 @@ trap cleanup EXIT
 export WATCHFLOOR_DB="$WORK/soak.db"
 WATCHFLOOR_ADMIN_PASSWORD='soak-admin-password' "$BIN" init > /dev/null
 KEY=$("$BIN" apikey create --name soak | grep -oE 'wfk_[A-Za-z0-9_-]+' | head -1)
+: > "$WORK/server.log"  # exists before the first read below (the background redirect may come later)
 "$BIN" serve --listen 127.0.0.1:0 --log-level warn 2> "$WORK/server.log" &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 100); do
-  PORT=$(sed -nE 's/.*"listen":"127.0.0.1:([0-9]+)".*/\1/p' "$WORK/server.log" | head -1)
+  PORT=$(sed -nE 's/.*"listen":"127.0.0.1:([0-9]+)".*/\1/p' "$WORK/server.log" | head -1 || true)
   [ -n "$PORT" ] && break
   sleep 0.1
 done

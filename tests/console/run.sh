@@ -23,11 +23,12 @@ trap cleanup EXIT
 PASSWORD='console-test-admin-password'
 export WATCHFLOOR_DB="$WORK/watchfloor.db"
 WATCHFLOOR_ADMIN_PASSWORD="$PASSWORD" "$BIN" init > "$WORK/init.txt"
+: > "$WORK/server.log"  # exists before the first read below (the background redirect may come later)
 "$BIN" serve --listen 127.0.0.1:0 --set server.threads=2 2> "$WORK/server.log" &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 100); do
-  PORT=$(sed -nE 's/.*"event":"server.started","listen":"127.0.0.1:([0-9]+)".*/\1/p' "$WORK/server.log" | head -1)
+  PORT=$(sed -nE 's/.*"event":"server.started","listen":"127.0.0.1:([0-9]+)".*/\1/p' "$WORK/server.log" | head -1 || true)
   [ -n "$PORT" ] && break
   sleep 0.1
 done
