@@ -5,29 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "tests/bench/rng.h"
+
 namespace wf::bench {
 
 namespace {
-
-// SplitMix64: tiny, fast and good enough for synthetic data; fixed across
-// platforms (unlike std:: distributions), so sequences are reproducible.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n).
-  uint64_t Below(uint64_t n) { return n ? Next() % n : 0; }
-  // True with probability p.
-  bool Chance(double p) { return static_cast<double>(Next() >> 11) * 0x1.0p-53 < p; }
-
- private:
-  uint64_t state_;
-};
 
 struct Rule {
   std::string_view name;
@@ -129,21 +111,21 @@ std::string AlertFactory::Body(uint64_t alert, uint64_t delivery, bool new_tag) 
   Rng rng(options_.seed ^ (alert * 0x9E3779B97F4A7C15ULL));
   const Rule& rule = kRules[rng.Below(kRules.size())];
   const std::string_view source = kSources[rng.Below(kSources.size())];
-  const std::string user = fmt::format("u{:03}", rng.Below(500));
-  const std::string host = fmt::format("ws-{:04}.corp.example", rng.Below(2000));
+  const std::string user = fmt::format("u{:03}", rng.Below(uint64_t{500}));
+  const std::string host = fmt::format("ws-{:04}.corp.example", rng.Below(uint64_t{2000}));
   const std::string src_ip = rng.Chance(0.10)
                                  ? std::string(kHotIps[rng.Below(kHotIps.size())])
-                                 : fmt::format("{}.{}.{}.{}", 11 + rng.Below(180), rng.Below(256),
-                                               rng.Below(256), 1 + rng.Below(254));
+                                 : fmt::format("{}.{}.{}.{}", 11 + rng.Below(uint64_t{180}), rng.Below(uint64_t{256}),
+                                               rng.Below(uint64_t{256}), 1 + rng.Below(uint64_t{254}));
   const std::string dst_ip = rng.Chance(0.30) ? std::string("10.0.0.53")
-                                              : fmt::format("10.{}.{}.{}", 1 + rng.Below(20),
-                                                            rng.Below(250), 1 + rng.Below(254));
+                                              : fmt::format("10.{}.{}.{}", 1 + rng.Below(uint64_t{20}),
+                                                            rng.Below(uint64_t{250}), 1 + rng.Below(uint64_t{254}));
   const std::string domain = rng.Chance(0.20) ? std::string("login.microsoftonline.com")
-                                              : fmt::format("cdn{}.{}-{}.net", rng.Below(100),
-                                                            Hex(rng, 8), rng.Below(1000));
+                                              : fmt::format("cdn{}.{}-{}.net", rng.Below(uint64_t{100}),
+                                                            Hex(rng, 8), rng.Below(uint64_t{1000}));
   const std::string hash = Hex(rng, 64);
-  const uint64_t number = 3 + rng.Below(500);
-  const int observable_count = 3 + static_cast<int>(rng.Below(3));
+  const uint64_t number = 3 + rng.Below(uint64_t{500});
+  const int observable_count = 3 + static_cast<int>(rng.Below(uint64_t{3}));
 
   const std::string title = fmt::format(fmt::runtime(rule.title), user, host, src_ip, number);
   const std::string log = fmt::format(fmt::runtime(rule.log), user, host, src_ip, number);

@@ -35,6 +35,7 @@
 #include "ingest/alert_store.h"
 #include "observables/normalize.h"
 #include "observables/observable_store.h"
+#include "tests/bench/rng.h"
 #include "tests/bench/report.h"
 
 namespace wf::bench {
@@ -57,25 +58,6 @@ struct Flags {
   int64_t days = 180;    // the time the data spans, ending now
   uint64_t seed = 7;
   bool force = false;
-};
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t n) { return n ? Next() % n : 0; }
-  int64_t Below(int64_t n) {
-    return n > 0 ? static_cast<int64_t>(Next() % static_cast<uint64_t>(n)) : 0;
-  }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t state_;
 };
 
 // Picks an index from cumulative weights in percent.
